@@ -15,7 +15,7 @@
 #include <optional>
 #include <string>
 
-#include "phases/phase7/ports.hpp"
+#include "phases/ports.hpp"
 #include "phases/verdict.hpp"
 
 namespace besrig {
@@ -24,6 +24,20 @@ class Console;
 }  // namespace besrig
 
 namespace besrig::phase7 {
+using phases::Board;
+using phases::BoardUnreachable;
+using phases::Comparator;
+using phases::Forensics;
+using phases::LogStatus;
+using phases::LogWatch;
+using phases::MonoClock;
+using phases::PowerSwitch;
+using phases::RunningModule;
+using phases::Sample;
+using phases::StepResult;
+using phases::Tracing;
+using phases::Traffic;
+
 
 struct Request {
     std::string patch;

@@ -14,6 +14,8 @@
 namespace besrig::phase7 {
 namespace {
 
+using namespace besrig::phases;
+
 using test::TempDir;
 
 struct World {

@@ -1,4 +1,4 @@
-// The seams Phase 7 drives (ports and adapters): the board, the traffic
+// The seams the phases drive (ports and adapters): the board, the traffic
 // generator, the kernel-log watch, ftrace, forensics, the power switch and
 // the comparison. The protocol (protocol.hpp) knows only these interfaces;
 // phases/adapters/ binds them to rig/ (libssh, iperf3, kmsg) for real runs,
@@ -19,7 +19,7 @@
 #include "driver/bundle/bundle.hpp"
 #include "util/error.hpp"
 
-namespace besrig::phase7 {
+namespace besrig::phases {
 
 // The management link is gone (timeouts, refused, disconnected): the board
 // may be down. Distinct from other infrastructure errors because the verdict
@@ -151,4 +151,4 @@ public:
     virtual nlohmann::json compare(std::int64_t run_id, std::int64_t baseline_run, const std::string& expect) = 0;
 };
 
-}  // namespace besrig::phase7
+}  // namespace besrig::phases
