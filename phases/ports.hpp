@@ -40,6 +40,10 @@ class Board {
 public:
     virtual ~Board() = default;
     virtual std::string kernel_release() = 0;
+    // Preflight (BRIEF §4 Phase 6): what is missing or wrong on the board
+    // (tools, free space for a module, the data interface's lower device).
+    // Empty when all is well.
+    virtual std::vector<std::string> preflight_problems() = 0;
     virtual double uptime_s() = 0;
     virtual RunningModule running_module() = 0;
     // Verified deploy of `build` as the installed module (not loaded).

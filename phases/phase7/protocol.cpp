@@ -7,6 +7,7 @@
 
 #include "driver/bundle/build_gate.hpp"
 #include "phases/phase7/recorder.hpp"
+#include "phases/rollback.hpp"
 #include "phases/phase7/watchdog.hpp"
 #include "reports/store/store.hpp"
 #include "util/interrupt.hpp"
@@ -386,25 +387,8 @@ void Protocol::after_failure(State& s) {
 }
 
 void Protocol::rollback(State& s) {
-    console_.info("rolling back to " + s.rollback_build.patch + " (" + s.rollback_build.sha256.substr(0, 12) + ")");
-    try {
-        ports_.board.install(s.rollback_build);
-        ports_.board.reload(s.rollback_build);
-        const auto running = ports_.board.running_module();
-        const bool proven = running.srcversion == s.rollback_build.srcversion;
-        s.details["rollback"] = {{"done", proven}, {"srcversion", running.srcversion}};
-        store_.set_rollback_pending(s.run_id, !proven);
-        s.rec->log(proven ? "info" : "error", "rollback",
-                   proven ? "rollback build running (srcversion " + running.srcversion + ")"
-                          : "rollback not proven: running " + running.srcversion);
-        console_.info(proven ? "rollback proven: " + s.rollback_build.patch + " running (srcversion " + running.srcversion + ")"
-                             : "rollback NOT proven: running srcversion " + running.srcversion);
-    } catch (const Error& e) {
-        store_.set_rollback_pending(s.run_id, true);
-        s.details["rollback"] = {{"done", false}, {"detail", e.what()}};
-        s.rec->log("error", "rollback", e.what());
-        console_.warn(std::string("rollback failed, recorded as pending (run `besrig rollback`): ") + e.what());
-    }
+    const auto r = phases::roll_back(ports_.board, s.rollback_build, store_, s.run_id, console_);
+    s.details["rollback"] = {{"done", r.proven}, {"srcversion", r.running_srcversion}, {"detail", r.detail}};
 }
 
 void Protocol::judge(State& s) {
