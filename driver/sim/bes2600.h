@@ -131,6 +131,7 @@ struct bes2600_common {
 extern int bes2600_hw_bufs;
 extern int bes2600_confirm_latency_us;
 extern int bes2600_latency_jitter_pct;
+extern int bes2600_irq_coalesce_us;
 extern int bes2600_bh_rx_bounce_us;
 extern int bes2600_race_window_us;
 extern int bes2600_fw_fifo_depth;
@@ -152,6 +153,7 @@ int bes2600_tx_pending(struct bes2600_common *hw_priv, int if_id);
 /* bh.c */
 void bes2600_bh_work(struct work_struct *work);
 void bes2600_bh_wakeup(struct bes2600_common *hw_priv);
+void bes2600_bh_kick_if_room(struct bes2600_common *hw_priv);
 void bes2600_bh_handle_rx_skb(struct bes2600_common *hw_priv,
 			      struct sk_buff *skb);
 void bes2600_bh_queue_rx(struct bes2600_common *hw_priv, struct sk_buff *skb);

@@ -25,6 +25,18 @@ void bes2600_bh_wakeup(struct bes2600_common *hw_priv)
 }
 
 /*
+ * A frame was queued for the chip.  bh only needs to run now if a buffer is
+ * free; otherwise the next returned buffer runs it.  (Queue first, then
+ * look: pairs with the barrier in bh_feed_chip.)
+ */
+void bes2600_bh_kick_if_room(struct bes2600_common *hw_priv)
+{
+	smp_mb();
+	if (bes2600_hw_bufs_used(hw_priv) < hw_priv->wsm_caps.numInpChBufs)
+		bes2600_bh_wakeup(hw_priv);
+}
+
+/*
  * One confirm (a transmitted frame) or one received frame, read back from
  * the chip.  Returns the firmware buffer and delivers the frame.
  *
@@ -139,6 +151,7 @@ static void bh_feed_chip(struct bes2600_common *hw_priv)
 
 	if (READ_ONCE(hw_priv->wedged) || !bes2600_fw_ready(hw_priv))
 		return;
+	smp_mb();	/* counters vs. queues, see bes2600_bh_kick_if_room() */
 	while (bes2600_hw_bufs_used(hw_priv) < hw_priv->wsm_caps.numInpChBufs) {
 		int if_id;
 

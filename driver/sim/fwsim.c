@@ -19,6 +19,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/random.h>
+#include <linux/math64.h>
 #include "bes2600.h"
 
 #define to_hw_priv(f) container_of(f, struct bes2600_common, fw)
@@ -49,8 +50,14 @@ static void fw_arm(struct bes2600_fw *fw)
 
 static void fw_take(struct bes2600_fw *fw, struct sk_buff *skb, ktime_t now)
 {
-	bes2600_cb(skb)->due = ktime_add(now,
-			bes2600_jittered(READ_ONCE(bes2600_confirm_latency_us)));
+	s64 due = ktime_to_ns(ktime_add(now,
+			bes2600_jittered(READ_ONCE(bes2600_confirm_latency_us))));
+	s64 tick = (s64)READ_ONCE(bes2600_irq_coalesce_us) * NSEC_PER_USEC;
+
+	/* The chip raises its SDIO interrupt on a tick, for all due confirms. */
+	if (tick > 0)
+		due = div64_s64(due + tick - 1, tick) * tick;
+	bes2600_cb(skb)->due = ns_to_ktime(due);
 	__skb_queue_tail(&fw->held, skb);
 }
 

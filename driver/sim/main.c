@@ -36,6 +36,10 @@ int bes2600_latency_jitter_pct = 5;
 module_param_named(latency_jitter_pct, bes2600_latency_jitter_pct, int, 0644);
 MODULE_PARM_DESC(latency_jitter_pct, "uniform jitter on every modeled latency, percent");
 
+int bes2600_irq_coalesce_us = 1000;
+module_param_named(irq_coalesce_us, bes2600_irq_coalesce_us, int, 0644);
+MODULE_PARM_DESC(irq_coalesce_us, "chip raises its SDIO interrupt on this tick (0 = per frame)");
+
 int bes2600_bh_rx_bounce_us = 4000;
 module_param_named(bh_rx_bounce_us, bes2600_bh_rx_bounce_us, int, 0644);
 MODULE_PARM_DESC(bh_rx_bounce_us, "modeled cost of handing a confirm from sdio_rx_work to bh");
@@ -114,7 +118,7 @@ static rx_handler_result_t bes2600_rx_handler(struct sk_buff **pskb)
 	cb->dir = BES2600_DIR_RX;
 	cb->if_id = 0;
 	skb_queue_tail(&hw_priv->rx_queue, skb);
-	bes2600_bh_wakeup(hw_priv);
+	bes2600_bh_kick_if_room(hw_priv);
 	return RX_HANDLER_CONSUMED;
 }
 
@@ -128,6 +132,11 @@ static netdev_tx_t bes2600_start_xmit(struct sk_buff *skb, struct net_device *nd
 		dev_kfree_skb_any(skb);
 		return NETDEV_TX_OK;
 	}
+	/*
+	 * Frames wait up to tens of ms for the chip; do not let TCP small
+	 * queues throttle the socket on that (mac80211 relaxes it too).
+	 */
+	skb_orphan(skb);
 	cb = bes2600_cb(skb);
 	memset(cb, 0, sizeof(*cb));
 	cb->dir = BES2600_DIR_TX;
@@ -135,7 +144,7 @@ static netdev_tx_t bes2600_start_xmit(struct sk_buff *skb, struct net_device *nd
 	skb_queue_tail(&hw_priv->tx_queue, skb);
 	if (skb_queue_len(&hw_priv->tx_queue) >= READ_ONCE(bes2600_tx_queue_len))
 		netif_stop_queue(ndev);
-	bes2600_bh_wakeup(hw_priv);
+	bes2600_bh_kick_if_room(hw_priv);
 	return NETDEV_TX_OK;
 }
 
@@ -262,7 +271,8 @@ static struct notifier_block bes2600_netdev_nb = {
 static int bes2600_check_params(void)
 {
 	if (bes2600_hw_bufs < 1 || bes2600_hw_bufs > 4096 ||
-	    bes2600_confirm_latency_us < 0 || bes2600_bh_rx_bounce_us < 0 ||
+	    bes2600_confirm_latency_us < 0 || bes2600_irq_coalesce_us < 0 ||
+	    bes2600_bh_rx_bounce_us < 0 ||
 	    bes2600_race_window_us < 0 || bes2600_race_window_us > 1000 ||
 	    bes2600_fw_fifo_depth < 0 || bes2600_lmac_timeout_ms < 100 ||
 	    bes2600_tx_queue_len < 2 || bes2600_rx_queue_len < 1 ||
