@@ -41,6 +41,8 @@ enum bes2600_status {
 /* Per-frame state kept in skb->cb while the skb belongs to this driver. */
 struct bes2600_skb_cb {
 	ktime_t due;		/* when the current delay stage releases it */
+	ktime_t t_grant;	/* bh granted it a chip buffer */
+	ktime_t t_confirm;	/* the chip confirmed it (SDIO interrupt tick) */
 	u8 dir;
 	u8 if_id;
 	u8 status;

@@ -83,7 +83,9 @@ void bes2600_bh_queue_rx(struct bes2600_common *hw_priv, struct sk_buff *skb)
 	struct sk_buff_head *q = &hw_priv->bh_rx_q;
 	int bounce = READ_ONCE(bes2600_bh_rx_bounce_us);
 
-	bes2600_cb(skb)->due = ktime_add(ktime_get(), bes2600_jittered(bounce));
+	/* bh picks it up bh_rx_bounce_us after the chip's interrupt. */
+	bes2600_cb(skb)->due = ktime_add(bes2600_cb(skb)->t_confirm,
+					 bes2600_jittered(bounce));
 	spin_lock_bh(&q->lock);
 	__skb_queue_tail(q, skb);
 	if (bounce > 0)
@@ -166,6 +168,7 @@ static void bh_feed_chip(struct bes2600_common *hw_priv)
 			break;
 		}
 		bes2600_inc_pending_count(hw_priv, if_id);
+		bes2600_cb(skb)->t_grant = ktime_get();
 		skb_queue_tail(&hw_priv->bus_tx_q, skb);
 		fed++;
 	}

@@ -48,11 +48,20 @@ static void fw_arm(struct bes2600_fw *fw)
 	hrtimer_start(&fw->timer, bes2600_cb(head)->due, HRTIMER_MODE_ABS_SOFT);
 }
 
-static void fw_take(struct bes2600_fw *fw, struct sk_buff *skb, ktime_t now)
+/*
+ * The latency runs from the moment bh granted the buffer (the bus write is
+ * part of it), or from now for a frame that waited in the input FIFO.
+ */
+static void fw_take(struct bes2600_fw *fw, struct sk_buff *skb, ktime_t now,
+		    bool from_fifo)
 {
-	s64 due = ktime_to_ns(ktime_add(now,
+	ktime_t start = from_fifo ? now : bes2600_cb(skb)->t_grant;
+	s64 due = ktime_to_ns(ktime_add(start,
 			bes2600_jittered(READ_ONCE(bes2600_confirm_latency_us))));
 	s64 tick = (s64)READ_ONCE(bes2600_irq_coalesce_us) * NSEC_PER_USEC;
+
+	if (due < ktime_to_ns(now))
+		due = ktime_to_ns(now);
 
 	/* The chip raises its SDIO interrupt on a tick, for all due confirms. */
 	if (tick > 0)
@@ -70,10 +79,12 @@ static void fw_assert(struct bes2600_fw *fw)
 	fw->asserts++;
 	while ((skb = __skb_dequeue(&fw->held))) {
 		bes2600_cb(skb)->status = WSM_STATUS_TX_ABORTED;
+		bes2600_cb(skb)->t_confirm = ktime_get();
 		__skb_queue_tail(&fw->out, skb);
 	}
 	while ((skb = __skb_dequeue(&fw->fifo))) {
 		bes2600_cb(skb)->status = WSM_STATUS_TX_ABORTED;
+		bes2600_cb(skb)->t_confirm = ktime_get();
 		__skb_queue_tail(&fw->out, skb);
 	}
 }
@@ -91,12 +102,13 @@ static enum hrtimer_restart fw_timer_fn(struct hrtimer *t)
 	while ((skb = skb_peek(&fw->held)) &&
 	       ktime_compare(bes2600_cb(skb)->due, now) <= 0) {
 		__skb_unlink(skb, &fw->held);
+		bes2600_cb(skb)->t_confirm = bes2600_cb(skb)->due;
 		__skb_queue_tail(&fw->out, skb);
 		moved++;
 	}
 	while (skb_queue_len(&fw->held) < fw->nbufs &&
 	       (skb = __skb_dequeue(&fw->fifo)))
-		fw_take(fw, skb, now);
+		fw_take(fw, skb, now, true);
 
 	skb = skb_peek(&fw->held);
 	if (skb && !fw->halted) {
@@ -146,7 +158,7 @@ void bes2600_fw_input(struct bes2600_common *hw_priv, struct sk_buff *skb)
 	fw->outstanding++;
 	bes2600_cb(skb)->status = WSM_STATUS_SUCCESS;
 	if (skb_queue_len(&fw->held) < fw->nbufs) {
-		fw_take(fw, skb, ktime_get());
+		fw_take(fw, skb, ktime_get(), false);
 		fw_arm(fw);
 	} else {
 		fw->overruns++;
