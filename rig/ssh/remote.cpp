@@ -11,6 +11,8 @@ std::string to_string(RemoteErrorKind kind) {
         case RemoteErrorKind::Disconnected: return "disconnected";
         case RemoteErrorKind::Transfer: return "transfer";
         case RemoteErrorKind::Protocol: return "protocol";
+        case RemoteErrorKind::NonZeroExit: return "exit-status";
+        case RemoteErrorKind::BadReply: return "bad-reply";
     }
     return "unknown";
 }
