@@ -197,23 +197,34 @@ Iperf3TestParams read_params(const Node& start, const Node& test_start) {
     return p;
 }
 
+std::vector<Iperf3Sample> read_interval(const Node& interval, const FlowContext& ctx) {
+    if (!interval.is_object()) throw FieldError{interval.path(), "expected an object, found " + type_name(interval.value())};
+    std::vector<Iperf3Sample> found;
+    if (auto sum = first_of(interval, {"sum"})) {
+        found.push_back(read_sample(*sum, ctx.of(*sum, false)));
+    } else {
+        const Node streams = interval.array("streams");
+        if (streams.size() == 0) throw FieldError{streams.path(), "an interval with neither \"sum\" nor any stream"};
+        found.push_back(sum_streams(streams, ctx.of(streams[0], false)));
+    }
+    // --bidir: "sum_bidir_reverse" since 3.11; a second "sum" in 3.7-3.10.
+    if (auto rev = first_of(interval, {"sum_bidir_reverse", "sum#2"})) {
+        found.push_back(read_sample(*rev, ctx.of(*rev, true)));
+    }
+    return found;
+}
+
+FlowContext context_of(const Node& start) {
+    FlowContext ctx;
+    if (start.has("connecting_to")) ctx.role = Iperf3Role::Client;
+    else if (start.has("accepted_connection")) ctx.role = Iperf3Role::Server;
+    if (auto ts = first_of(start, {"test_start"})) ctx.reverse = ts->opt_flag("reverse").value_or(false);
+    return ctx;
+}
+
 void read_intervals(const Node& intervals, const FlowContext& ctx, Iperf3Result& out) {
     for (std::size_t i = 0; i < intervals.size(); ++i) {
-        const Node interval = intervals[i];
-        if (!interval.is_object()) throw FieldError{interval.path(), "expected an object, found " + type_name(interval.value())};
-        std::vector<Iperf3Sample> found;
-        if (auto sum = first_of(interval, {"sum"})) {
-            found.push_back(read_sample(*sum, ctx.of(*sum, false)));
-        } else {
-            const Node streams = interval.array("streams");
-            if (streams.size() == 0) throw FieldError{streams.path(), "an interval with neither \"sum\" nor any stream"};
-            found.push_back(sum_streams(streams, ctx.of(streams[0], false)));
-        }
-        // --bidir: "sum_bidir_reverse" since 3.11; a second "sum" in 3.7-3.10.
-        if (auto rev = first_of(interval, {"sum_bidir_reverse", "sum#2"})) {
-            found.push_back(read_sample(*rev, ctx.of(*rev, true)));
-        }
-        for (auto& s : found) {
+        for (auto& s : read_interval(intervals[i], ctx)) {
             // A stalled 3.12 sender repeats its last interval before giving up.
             const Iperf3Sample* prev = nullptr;
             for (auto it = out.samples.rbegin(); it != out.samples.rend(); ++it) {
@@ -279,17 +290,15 @@ Result<Iperf3Result, Iperf3ParseError> interpret_iperf3_document(const json& doc
         const Node start = root.object("start");
         out.version = start.opt_string("version");
         out.system_info = start.opt_string("system_info");
-        if (start.has("connecting_to")) out.role = Iperf3Role::Client;
-        else if (start.has("accepted_connection")) out.role = Iperf3Role::Server;
+        FlowContext ctx = context_of(start);
+        out.role = ctx.role;
         if (auto connected = start.find("connected"); connected && connected->value().is_array() && connected->size() > 0) {
             const Node first = (*connected)[0];
             out.local_host = first.opt_string("local_host");
             out.remote_host = first.opt_string("remote_host");
         }
-        FlowContext ctx{out.role, false};
         if (auto ts = first_of(start, {"test_start"})) {
             out.params = read_params(start, *ts);
-            ctx.reverse = out.params->reverse;
         } else if (out.error.empty()) {
             throw FieldError{"/start/test_start", "missing, and no \"error\" says why"};
         }
@@ -309,6 +318,21 @@ Result<Iperf3Result, Iperf3ParseError> interpret_iperf3_document(const json& doc
         return fail(Iperf3ParseError{source, "/", std::string("unexpected document shape: ") + e.what()});
     }
     return out;
+}
+
+Result<std::vector<Iperf3Sample>, Iperf3ParseError> interpret_iperf3_interval(const json& interval,
+                                                                              const json& start,
+                                                                              const std::string& source,
+                                                                              const std::string& path) {
+    try {
+        static const json empty = json::object();
+        const Node start_node(start.is_object() ? start : empty, "/start");
+        return read_interval(Node(interval, path), context_of(start_node));
+    } catch (const FieldError& e) {
+        return fail(Iperf3ParseError{source, e.path, e.message});
+    } catch (const nlohmann::json::exception& e) {
+        return fail(Iperf3ParseError{source, path, std::string("unexpected interval shape: ") + e.what()});
+    }
 }
 
 Result<Iperf3Result, Iperf3ParseError> parse_iperf3_json(std::string_view text, const std::string& source) {

@@ -34,4 +34,12 @@ Result<Iperf3Result, Iperf3ParseError> parse_iperf3_json_file(const std::filesys
 Result<Iperf3Result, Iperf3ParseError> interpret_iperf3_document(const nlohmann::json& document,
                                                                  const std::string& source);
 
+// The samples of one interval object (an element of "intervals", or the data
+// of a --json-stream "interval" event), read in the context of "start";
+// `path` names it in errors.
+Result<std::vector<Iperf3Sample>, Iperf3ParseError> interpret_iperf3_interval(const nlohmann::json& interval,
+                                                                              const nlohmann::json& start,
+                                                                              const std::string& source,
+                                                                              const std::string& path);
+
 }  // namespace besrig

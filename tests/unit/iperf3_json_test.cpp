@@ -14,7 +14,7 @@ namespace {
 using F = Iperf3Flow;
 
 std::filesystem::path corpus(const std::string& name) { return test::corpora_dir() / "iperf3" / name; }
-std::filesystem::path data(const std::string& name) { return std::filesystem::path(BESRIG_TEST_DATA_DIR) / "iperf3" / name; }
+std::filesystem::path fixture(const std::string& name) { return std::filesystem::path(BESRIG_TEST_DATA_DIR) / "iperf3" / name; }
 
 std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -218,7 +218,7 @@ TEST(Iperf3Json, Tcp36OldShapeWithoutSenderFlags) {
 }
 
 TEST(Iperf3Json, Bidir39DuplicateSumKeysAreTheReverseHalf) {
-    const auto r = parse_ok(data("hand-3.9-bidir-duplicate-keys.json"));
+    const auto r = parse_ok(fixture("hand-3.9-bidir-duplicate-keys.json"));
     const auto fwd = r.samples_of(F::ClientToServer);
     const auto rev = r.samples_of(F::ServerToClient);
     ASSERT_EQ(fwd.size(), 2u);
@@ -233,7 +233,7 @@ TEST(Iperf3Json, Bidir39DuplicateSumKeysAreTheReverseHalf) {
 }
 
 TEST(Iperf3Json, OldUdpNanAndTextAfterTheJson) {
-    const auto r = parse_ok(data("hand-3.1-udp-nan-trailing-text.json"));
+    const auto r = parse_ok(fixture("hand-3.1-udp-nan-trailing-text.json"));
     ASSERT_EQ(r.samples.size(), 1u);
     const auto* s = r.summary(F::ClientToServer);
     ASSERT_TRUE(s && s->udp);
