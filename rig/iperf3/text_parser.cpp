@@ -212,6 +212,7 @@ private:
     }
 
     std::vector<Iperf3Sample> take(const Interval& iv) {
+        result_.params->num_streams = streams_per_flow();
         // With several streams only the [SUM] lines are the flow's total.
         if ((streams_per_flow() > 1) != iv.sum) return {};
         const Iperf3Flow flow = iv.tagged_flow.value_or(result_.params->reverse ? Iperf3Flow::ServerToClient
