@@ -266,3 +266,93 @@ TEST_F(Iperf3Runner, ExceptionInASampleCallbackStopsTheClientAndPropagates) {
 
 }  // namespace
 }  // namespace besrig
+
+namespace besrig {
+namespace {
+
+// A stand-in iperf3 on the "board": a script replaying recorded output, so
+// stall detection can be driven without timing a real network.
+std::string fake_iperf3(const test::TempDir& dir, const std::string& body) {
+    const auto p = dir.write("fake-iperf3", "#!/bin/sh\n" + body + "\n");
+    std::filesystem::permissions(p, std::filesystem::perms::owner_all);
+    return p.string();
+}
+
+std::string fixture_path(const std::string& name) {
+    return (std::filesystem::path(BESRIG_TEST_DATA_DIR) / "iperf3" / name).string();
+}
+
+TEST(Iperf3Stalls, SilenceAfterTheFirstIntervalIsASilentStall) {
+    test::TempDir dir;
+    test::LocalShellRemote remote;
+    Iperf3ClientSpec s;
+    s.binary = fake_iperf3(dir, "head -n 4 '" + fixture_path("live-forward-4MBps.txt") + "'; exec sleep 20");
+    s.server_address = "127.0.0.1";
+    s.seconds = 3;
+    s.flow = Iperf3Flow::ClientToServer;
+    Iperf3StallPolicy policy;
+    policy.silent_s = 1;
+    std::vector<Iperf3Stall> stalls;
+    std::vector<Iperf3Sample> samples;
+    Iperf3RunHooks hooks;
+    hooks.on_sample = [&](const Iperf3Sample& x) { samples.push_back(x); };
+    hooks.on_stall = [&](const Iperf3Stall& x) { stalls.push_back(x); };
+    hooks.keep_going = [&] { return stalls.empty(); };
+    const auto run = run_iperf3_client(remote, s, policy, hooks);
+    ASSERT_EQ(samples.size(), 1u);
+    ASSERT_EQ(stalls.size(), 1u);
+    EXPECT_EQ(stalls[0].kind, Iperf3Stall::Kind::Silent);
+    EXPECT_NE(stalls[0].describe().find("no iperf3 interval for"), std::string::npos) << stalls[0].describe();
+    EXPECT_EQ(run.outcome, Iperf3Outcome::Cancelled) << run.detail;
+    EXPECT_LT(run.seconds, 10);  // stopped, not left to sleep its 20 s
+}
+
+TEST(Iperf3Stalls, IntervalsAtZeroAreAZeroStallOnceEach) {
+    test::TempDir dir;
+    test::LocalShellRemote remote;
+    Iperf3ClientSpec s;
+    s.binary = fake_iperf3(dir, "cat '" + fixture_path("live-reverse-stalled.txt") + "'; cat '" +
+                                    fixture_path("live-reverse-stalled.err") + "' >&2");
+    s.server_address = "127.0.0.1";
+    s.flow = Iperf3Flow::ServerToClient;
+    Iperf3StallPolicy policy;
+    policy.zero_s = 2;
+    std::vector<Iperf3Stall> stalls;
+    Iperf3RunHooks hooks;
+    hooks.on_stall = [&](const Iperf3Stall& x) { stalls.push_back(x); };
+    const auto run = run_iperf3_client(remote, s, policy, hooks);
+    ASSERT_EQ(stalls.size(), 1u);  // 2.00-3.00 and 3.00-4.00 at zero: one episode
+    EXPECT_EQ(stalls[0].kind, Iperf3Stall::Kind::Zero);
+    EXPECT_DOUBLE_EQ(stalls[0].last_moving_s, 2.0);
+    EXPECT_EQ(run.outcome, Iperf3Outcome::Iperf3Error);
+    EXPECT_EQ(run.detail, "iperf3: the server has terminated (exit 0)");
+    EXPECT_EQ(run.result.samples.size(), 4u);
+}
+
+TEST(Iperf3Stalls, NonZeroExitWithoutAnErrorLineIsStillAnError) {
+    test::TempDir dir;
+    test::LocalShellRemote remote;
+    Iperf3ClientSpec s;
+    s.binary = fake_iperf3(dir, "echo 'iperf3: unrecognized option' >&2; exit 1");
+    s.server_address = "127.0.0.1";
+    const auto run = run_iperf3_client(remote, s, {}, {});
+    EXPECT_EQ(run.outcome, Iperf3Outcome::Iperf3Error);
+    EXPECT_EQ(run.exit_status, 1);
+    EXPECT_EQ(run.detail, "iperf3 client exited with status 1: iperf3: unrecognized option");
+    // And the argv it was given is the step's.
+    ASSERT_EQ(remote.commands.size(), 1u);
+    EXPECT_EQ(remote.commands[0][1], "-c");
+}
+
+TEST(Iperf3Stalls, RemoteVersionOfSomethingElseIsRefused) {
+    test::TempDir dir;
+    test::LocalShellRemote remote;
+    const auto v = detect_remote_iperf3_version(remote, fake_iperf3(dir, "echo 'iperf version 2.1.9 (14 March 2023) pthreads'"),
+                                                std::chrono::milliseconds(5000));
+    ASSERT_FALSE(v.ok());
+    EXPECT_NE(v.error().find("did not name an iperf3 3.x"), std::string::npos) << v.error();
+    EXPECT_NE(v.error().find("iperf version 2.1.9"), std::string::npos) << v.error();
+}
+
+}  // namespace
+}  // namespace besrig
