@@ -41,7 +41,6 @@ public:
         if (s.bits_per_second > policy_.zero_bps) {
             zero_since_.reset();
             zero_reported_ = false;
-            last_moving_ = s.end;
             return std::nullopt;
         }
         if (!zero_since_) zero_since_ = s.start;
@@ -69,7 +68,6 @@ private:
     bool silent_reported_ = false;
     std::optional<double> zero_since_;
     bool zero_reported_ = false;
-    double last_moving_ = 0;
 };
 
 }  // namespace

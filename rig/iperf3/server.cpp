@@ -47,9 +47,10 @@ std::unique_ptr<Iperf3Server> Iperf3Server::start(const Iperf3ServerOptions& opt
     if (!find_program(options.binary))
         throw_infra("iperf3 server: `" + options.binary + "` not found on the controller (install iperf3)");
     std::unique_ptr<Iperf3Server> server(new Iperf3Server(options));
+    if (server->options_.work_dir.empty()) server->options_.work_dir = std::filesystem::temp_directory_path() / "besrig-iperf3";
     std::error_code ec;
-    std::filesystem::create_directories(options.work_dir, ec);
-    if (ec) throw_infra("iperf3 server: cannot create " + options.work_dir.string() + ": " + ec.message());
+    std::filesystem::create_directories(server->options_.work_dir, ec);
+    if (ec) throw_infra("iperf3 server: cannot create " + server->options_.work_dir.string() + ": " + ec.message());
     server->version_ = binary_version(options.binary);
 
     // Another process may take a free port between our check and the
@@ -158,9 +159,11 @@ Result<Iperf3Result, Iperf3ParseError> Iperf3Server::next_result(std::chrono::mi
 }
 
 void Iperf3Server::restart() {
-    const int port = port_;
-    stop();
+    // One lock throughout: a watchdog asking failure() meanwhile waits for
+    // the new server instead of seeing the old one "stopped".
     std::lock_guard<std::mutex> lock(mutex_);
+    const int port = port_;
+    child_.terminate(std::chrono::milliseconds(1000));
     launch(port);
     const auto deadline = Clock::now() + options_.ready_timeout;
     while (Clock::now() < deadline) {

@@ -37,7 +37,7 @@ struct Iperf3ServerOptions {
     std::string bind_address;  // -B; empty: every address
     int port_base = 5201;      // the first port tried
     int port_span = 200;       // how many ports after it may be tried
-    std::filesystem::path work_dir;  // server-<port>.json and .log are written here
+    std::filesystem::path work_dir;  // iperf3-server-<port>.json and .log go here (empty: $TMPDIR/besrig-iperf3)
     std::chrono::milliseconds ready_timeout{5000};
 };
 
@@ -63,7 +63,8 @@ public:
     std::optional<std::string> failure();
 
     // The next per-test document the server writes, waiting up to `timeout`
-    // (a test's JSON lands just after the client finishes).
+    // (a test's JSON lands just after the client finishes). Like restart()
+    // and stop(), called from the thread that runs the steps.
     Result<Iperf3Result, Iperf3ParseError> next_result(std::chrono::milliseconds timeout);
 
     // Kills the server and starts a fresh one on the same port.

@@ -238,6 +238,29 @@ TEST_F(Iperf3Runner, StalledDataPathIsAStallWhileTheServerLives) {
     EXPECT_EQ(run.stalls.size(), stalls.size());
 }
 
+TEST_F(Iperf3Runner, AStepThatWentWrongGetsAFreshServerForTheNext) {
+    REQUIRE_IPERF3();
+    auto server = start_server();
+    const pid_t first_pid = server->pid();
+    const int port = server->port();
+    Iperf3RunHooks stop_early;
+    int seen = 0;
+    stop_early.on_sample = [&](const Iperf3Sample&) { ++seen; };
+    stop_early.keep_going = [&] { return seen == 0; };  // the watchdog ends it after one second
+    const auto broken = run_iperf3_step(remote_, *server, spec(*server, F::ServerToClient, 1, 1, 4), {}, stop_early, "");
+    EXPECT_EQ(broken.client.outcome, Iperf3Outcome::Cancelled) << broken.client.detail;
+    EXPECT_FALSE(broken.server);
+    EXPECT_NE(server->pid(), first_pid);  // restarted ...
+    EXPECT_EQ(server->port(), port);      // ... on the run's port
+    EXPECT_FALSE(server->failure());
+    const auto next = run_iperf3_step(remote_, *server, spec(*server, F::ClientToServer, 1, 1, 1), {}, {}, "");
+    EXPECT_EQ(next.client.outcome, Iperf3Outcome::Completed) << next.client.detail;
+    ASSERT_TRUE(next.server) << (next.server_error ? next.server_error->describe() : "");
+    ASSERT_TRUE(next.server->params);
+    EXPECT_EQ(next.server->params->duration, 1);  // this step's document, not the broken one's
+    EXPECT_FALSE(next.server->params->reverse);
+}
+
 TEST_F(Iperf3Runner, NothingListeningIsAnIperf3Error) {
     REQUIRE_IPERF3();
     const auto port = find_free_tcp_port("127.0.0.1", port_base(), 40);
