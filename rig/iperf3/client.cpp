@@ -13,19 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Said here rather than with RemoteError::describe(), which belongs to the SSH
-// layer's implementation: this file needs only the seam's header.
-std::string remote_failure_text(const RemoteError& e) {
-    std::string out = e.host.empty() ? std::string("board") : e.host;
-    if (!e.command.empty()) out += ": `" + e.command + "`";
-    const char* kinds[] = {"timed out", "connection refused", "authentication failed", "host key refused",
-                           "disconnected", "transfer failed", "protocol error"};
-    const auto k = static_cast<std::size_t>(e.kind);
-    out += std::string(": ") + (k < std::size(kinds) ? kinds[k] : "failed");
-    if (!e.message.empty()) out += " (" + e.message + ")";
-    return out;
-}
-
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // Watches the samples and the clock for a data path that stopped.
@@ -210,7 +197,7 @@ Iperf3ClientRun run_iperf3_client(Remote& remote, const Iperf3ClientSpec& spec, 
     } else if (!status) {
         const bool timeout = status.error().kind == RemoteErrorKind::Timeout;
         run.outcome = timeout ? Iperf3Outcome::TimedOut : Iperf3Outcome::RemoteFailed;
-        run.detail = remote_failure_text(status.error());
+        run.detail = status.error().describe();
     } else if (run.result.has_error()) {
         run.outcome = Iperf3Outcome::Iperf3Error;
         run.detail = "iperf3: " + run.result.error + " (exit " + std::to_string(*status) + ")";
@@ -228,7 +215,7 @@ Iperf3ClientRun run_iperf3_client(Remote& remote, const Iperf3ClientSpec& spec, 
 Result<Iperf3Version, std::string> detect_remote_iperf3_version(Remote& remote, const std::string& binary,
                                                                 std::chrono::milliseconds timeout) {
     auto r = remote.run({binary, "--version"}, timeout);
-    if (!r) return fail(remote_failure_text(r.error()));
+    if (!r) return fail(r.error().describe());
     if (auto v = parse_iperf3_version(r->out + "\n" + r->err)) return *v;
     return fail(remote.where() + ": `" + binary + " --version` did not name an iperf3 3.x (exit " +
                 std::to_string(r->exit_status) + "): " + printable(trim(r->out + r->err), 120));
