@@ -11,5 +11,6 @@ class Context;
 
 void add_config_commands(CLI::App& app, Context& ctx);
 void add_history_commands(CLI::App& app, Context& ctx);
+void add_triage_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig
