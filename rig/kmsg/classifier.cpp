@@ -46,10 +46,13 @@ OpenReport* KernelLogClassifier::report_for(const LogRecord& rec, std::size_t& i
 
 void KernelLogClassifier::line(const LogRecord& rec, std::string_view msg, std::vector<KernelReport>& out) {
     // Silence or a clock going backwards (a reboot) ends open reports.
+    // (Only reports this line could belong to: other tasks' reports wait.)
     if (rec.time_s) {
         for (std::size_t i = open_.size(); i-- > 0;) {
-            const auto& last = open_[i].last_time_s;
-            if (last && (*rec.time_s - *last > options_.close_after_s || *rec.time_s + 1 < *last)) close(i, out);
+            const auto& r = open_[i];
+            if (!rec.caller.empty() && !r.context.empty() && r.context != rec.caller) continue;
+            if (r.last_time_s && (*rec.time_s - *r.last_time_s > options_.close_after_s || *rec.time_s + 1 < *r.last_time_s))
+                close(i, out);
         }
     }
     std::optional<HeaderMatch> header;
@@ -71,11 +74,9 @@ void KernelLogClassifier::line(const LogRecord& rec, std::string_view msg, std::
         if (current->lines.size() < options_.max_report_lines) current->lines.emplace_back(msg);
         current->meta.last_line = rec.line_no;
         if (rec.time_s) current->last_time_s = rec.time_s;
-        if (has(msg, "---[ end ") || current->lines.size() >= options_.max_report_lines) {
-            close(index, out);
-        }
-        return;
+        if (has(msg, "---[ end ") || current->lines.size() >= options_.max_report_lines) close(index, out);
     }
+    // Driver and config signatures count even in the middle of another report.
     if (msg.size() < 3) return;
     if (auto m = patterns_.match(msg); m && !is_benign(msg)) {
         HeaderMatch h;

@@ -102,7 +102,7 @@ std::optional<HeaderMatch> warning(sv msg) {
                 m.header_module = f->module;
             } else {
                 sv fn = loc.substr(sp + 1);
-                m.header_function = fn.substr(0, fn.find_first_of("( "));
+                m.header_function = fn.substr(0, fn.find_first_of("(+ "));
             }
         }
         return m;

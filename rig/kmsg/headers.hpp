@@ -30,8 +30,8 @@ struct HeaderMatch {
     StackRule stack = StackRule::IpThenTrace;
     FramePick pick = FramePick::First;
     std::span<const std::string_view> skips;  // class-specific generic frames
-    std::string_view header_function;  // function named by the header itself (classic WARNING, KASAN)
-    std::string_view header_module;
+    std::string header_function;  // function named by the header itself (classic WARNING, KASAN); owned:
+    std::string header_module;    // the line it came from does not outlive the call
     std::string_view lock_marker;      // LockAt: the line after which "at:" names the function
     bool kasan_access = false;         // title needs "Read"/"Write" from the report body
     bool closes_immediately = false;   // a one-line report (driver errors, config patterns)

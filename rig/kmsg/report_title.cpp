@@ -126,8 +126,12 @@ KernelReport finish_report(OpenReport&& o) {
 
     const auto all = candidates(o);
     std::vector<Candidate> kept;
-    for (const auto& c : all)
-        if (!is_generic_frame(c.function, h.skips)) kept.push_back(c);
+    for (const auto& c : all) {
+        if (is_generic_frame(c.function, h.skips)) continue;
+        // arm64 repeats the pc function as the first call-trace frame.
+        if (!kept.empty() && kept.back().function == c.function) continue;
+        kept.push_back(c);
+    }
     std::vector<std::string_view> names;
     for (const auto& c : kept) names.push_back(normalize_function(c.function));
 
