@@ -103,6 +103,8 @@ std::optional<HeaderMatch> warning(sv msg) {
             } else {
                 sv fn = loc.substr(sp + 1);
                 m.header_function = fn.substr(0, fn.find_first_of("(+ "));
+                if (const auto b = fn.rfind(" ["); b != sv::npos && fn.back() == ']')
+                    m.header_module = fn.substr(b + 2, fn.size() - b - 3);
             }
         }
         return m;

@@ -124,9 +124,11 @@ void RecordReader::finish() {
 
 void RecordReader::line(std::string_view l) {
     ++line_no_;
-    if (!l.empty() && l[0] == ' ' && pending_) {
-        // A /dev/kmsg dictionary line: " KEY=value".
-        rec_.dict.emplace_back(l.substr(1));
+    if (!l.empty() && l[0] == ' ' && in_kmsg_) {
+        // A /dev/kmsg dictionary line: " KEY=value". If its record already went
+        // out (the chunk ended between them) the dictionary is dropped: it
+        // never carries the message itself.
+        if (pending_) rec_.dict.emplace_back(l.substr(1));
         return;
     }
     if (!l.empty() && is_digit(l[0])) {
@@ -147,6 +149,7 @@ void RecordReader::kmsg_record(std::string_view l, std::size_t semi) {
     number(l, i, seq);
     ++i;
     number(l, i, usec);
+    in_kmsg_ = true;
     rec_.source = LogRecord::Source::Kmsg;
     rec_.level = static_cast<int>(prio & 7);
     rec_.facility = static_cast<int>((prio >> 3) & 0xffff);
@@ -169,6 +172,7 @@ void RecordReader::kmsg_record(std::string_view l, std::size_t semi) {
 
 void RecordReader::text_record(std::string_view l) {
     flush_pending();
+    in_kmsg_ = false;
     const TextPrefix p = parse_text_prefix(l);
     if (p.dropped) gap(SequenceGap::Kind::Dropped, 0, *p.dropped);
     rec_.source = LogRecord::Source::Text;

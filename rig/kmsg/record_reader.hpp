@@ -66,6 +66,7 @@ private:
     std::string partial_;
     LogRecord rec_;               // reused storage
     bool pending_ = false;        // rec_ holds a kmsg record awaiting continuations
+    bool in_kmsg_ = false;        // the last record was a /dev/kmsg one
     std::optional<std::uint64_t> next_seq_;
     bool overrun_pending_ = false;
     std::uint64_t line_no_ = 0;
