@@ -16,6 +16,10 @@ KernelLogClassifier::KernelLogClassifier(ClassifierOptions options)
 
 void KernelLogClassifier::feed(const LogRecord& rec, std::vector<KernelReport>& out) {
     std::string_view text = rec.text;
+    if (rec.source == LogRecord::Source::Text) {
+        line(rec, text, out);
+        return;
+    }
     // A /dev/kmsg record can carry several lines (escaped newlines).
     while (true) {
         const auto nl = text.find('\n');
@@ -60,6 +64,12 @@ void KernelLogClassifier::line(const LogRecord& rec, std::string_view msg, std::
 
     std::size_t index = 0;
     OpenReport* current = report_for(rec, index);
+    // In a timestamped log, a line without a timestamp is another source
+    // (boot firmware after a reset, a shell on the console): the report is over.
+    if (current && !rec.time_s && current->meta.time_s && rec.caller.empty()) {
+        close(index, out);
+        current = report_for(rec, index);
+    }
     if (header) {
         if (current && is_continuation_header(msg)) {
             if (header->is_panic) current->meta.panicked = true;

@@ -1,5 +1,6 @@
 #include "rig/kmsg/line_patterns.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "util/error.hpp"
@@ -22,24 +23,47 @@ bool contains_any(std::string_view s, std::initializer_list<std::string_view> ps
 
 int LiteralSet::add(std::string literal) {
     if (literal.size() < 2 || literals_.size() >= 64) return -1;
-    const unsigned k = key2(static_cast<unsigned char>(literal[0]), static_cast<unsigned char>(literal[1]));
-    first2_[k >> 6] |= 1ULL << (k & 63);
     literals_.push_back(std::move(literal));
+    build();
     return static_cast<int>(literals_.size() - 1);
+}
+
+void LiteralSet::build() {
+    window_ = literals_.front().size();
+    for (const auto& l : literals_) window_ = std::min(window_, l.size());
+    const auto longest_jump = static_cast<std::uint8_t>(std::min<std::size_t>(window_ - 1, 255));
+    shift_.assign(1 << 16, longest_jump);
+    ends_.clear();
+    for (std::size_t idx = 0; idx < literals_.size(); ++idx) {
+        const auto& l = literals_[idx];
+        for (std::size_t j = 1; j < window_; ++j) {
+            const unsigned k = key2(static_cast<unsigned char>(l[j - 1]), static_cast<unsigned char>(l[j]));
+            const auto jump = static_cast<std::uint8_t>(std::min<std::size_t>(window_ - 1 - j, 255));
+            shift_[k] = std::min(shift_[k], jump);
+            if (jump == 0) ends_.emplace_back(k, static_cast<int>(idx));
+        }
+    }
 }
 
 std::uint64_t LiteralSet::match(std::string_view s) const {
     std::uint64_t found = 0;
-    if (s.size() < 2 || literals_.empty()) return 0;
+    if (literals_.empty() || s.size() < window_) return 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
-    for (std::size_t i = 0; i + 1 < n; ++i) {
-        const unsigned k = key2(p[i], p[i + 1]);
-        if (!(first2_[k >> 6] & (1ULL << (k & 63)))) continue;
-        for (std::size_t j = 0; j < literals_.size(); ++j) {
-            const auto& lit = literals_[j];
-            if (lit.size() <= n - i && std::memcmp(p + i, lit.data(), lit.size()) == 0) found |= 1ULL << j;
+    const std::uint8_t* shift = shift_.data();
+    for (std::size_t pos = window_ - 1; pos < n;) {
+        const unsigned k = key2(p[pos - 1], p[pos]);
+        if (const std::uint8_t jump = shift[k]) {
+            pos += jump;
+            continue;
         }
+        const std::size_t start = pos + 1 - window_;
+        for (const auto& [key, idx] : ends_) {
+            if (key != k) continue;
+            const auto& lit = literals_[static_cast<std::size_t>(idx)];
+            if (lit.size() <= n - start && std::memcmp(p + start, lit.data(), lit.size()) == 0) found |= 1ULL << idx;
+        }
+        ++pos;
     }
     return found;
 }
@@ -95,9 +119,12 @@ LinePatterns::LinePatterns(const std::vector<LogPattern>& extra) {
     bit_link_break_ = literals_.add("link break between lmac and host");
     bit_pm_ind_ = literals_.add("wait pm ind timeout");
     bit_sdio_read_ = literals_.add("sdio read error");
-    bit_wsm_ = literals_.add("wsm");
+    // wsm confirm timeouts: "timeout" is the rarer word; "wsm" is checked after.
+    bit_timeout_ = literals_.add("timeout");
+    bit_timed_out_ = literals_.add("timed out");
     bit_bes_ = literals_.add("bes2600");
-    for (int b : {bit_link_break_, bit_pm_ind_, bit_sdio_read_, bit_wsm_, bit_bes_}) driver_bits_ |= 1ULL << b;
+    for (int b : {bit_link_break_, bit_pm_ind_, bit_sdio_read_, bit_timeout_, bit_timed_out_, bit_bes_})
+        driver_bits_ |= 1ULL << b;
     for (std::size_t i = 0; i < extra.size(); ++i) {
         const auto& p = extra[i];
         Extra e{p, {}, -1};
@@ -121,7 +148,7 @@ std::optional<LineMatch> LinePatterns::match(std::string_view msg) const {
         if (hit(bit_pm_ind_)) return LineMatch{"BES2600", "bes2600: wait pm ind timeout", "warn"};
         // Call-trace frames name wsm_* functions all the time; only a message counts.
         const bool frame = contains(msg, "+0x");
-        if (hit(bit_wsm_) && !frame && contains_any(msg, {"timeout", "timed out"}))
+        if ((hit(bit_timeout_) || hit(bit_timed_out_)) && !frame && contains(msg, "wsm"))
             return LineMatch{"BES2600", "bes2600: wsm confirm timeout", "fail"};
         if (hit(bit_bes_) && !frame) {
             if (contains_any(msg, {"firmware", "Firmware", "fw "}) && contains_any(msg, {"fail", "error", "Error", "timeout", "invalid"}))

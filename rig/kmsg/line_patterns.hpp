@@ -22,16 +22,23 @@
 namespace besrig::kmsg {
 
 // Up to 64 literals; match() returns a bitmask of those found in a string.
+// A Wu-Manber scan: a window as long as the shortest literal slides along the
+// text and jumps by the shift its last two bytes allow, so ordinary log text
+// is skipped several bytes at a time and only windows ending in a literal's
+// own byte pair are compared.
 class LiteralSet {
 public:
-    // Returns the literal's bit index. Literals shorter than 2 bytes are refused (-1).
+    // Returns the literal's bit index; literals shorter than 2 bytes are refused (-1).
     int add(std::string literal);
     std::uint64_t match(std::string_view s) const;
     bool empty() const { return literals_.empty(); }
 
 private:
+    void build();
     std::vector<std::string> literals_;
-    std::array<std::uint64_t, 1024> first2_{};  // 65536-bit bitmap keyed by the first two bytes
+    std::size_t window_ = 0;                          // length of the shortest literal
+    std::vector<std::uint8_t> shift_;                 // by byte pair: how far the window may jump
+    std::vector<std::pair<unsigned, int>> ends_;      // byte pairs that end a literal's window
 };
 
 struct LineMatch {
@@ -54,7 +61,7 @@ private:
     };
     LiteralSet literals_;
     std::uint64_t driver_bits_ = 0;
-    int bit_link_break_ = -1, bit_pm_ind_ = -1, bit_sdio_read_ = -1, bit_wsm_ = -1, bit_bes_ = -1;
+    int bit_link_break_ = -1, bit_pm_ind_ = -1, bit_sdio_read_ = -1, bit_timeout_ = -1, bit_timed_out_ = -1, bit_bes_ = -1;
     std::vector<Extra> extra_;
 };
 

@@ -100,10 +100,11 @@ TextPrefix parse_text_prefix(std::string_view s) {
         }
     }
     double wall = 0;
-    if (std::size_t n = journal_prefix(s, wall)) {
-        p.wall_s = wall;
-        s.remove_prefix(n);
-    }
+    if (s.size() > 4 && s[0] >= 'A' && s[0] <= 'S' && s[3] == ' ')
+        if (std::size_t n = journal_prefix(s, wall)) {
+            p.wall_s = wall;
+            s.remove_prefix(n);
+        }
     if (s.size() >= 3 && s[0] == '<' && is_digit(s[1])) {
         std::size_t i = 1;
         int v = 0;
