@@ -2,6 +2,7 @@
 
 #include "phases/adapters/real_board.hpp"
 #include "rig/board/probes.hpp"
+#include "reports/store/store.hpp"
 #include "rig/forensics/forensics.hpp"
 #include "util/error.hpp"
 #include "util/terminal.hpp"
