@@ -90,4 +90,20 @@ SimulationGoals simulate_goals(const SimulationSetup& setup) {
     return g;
 }
 
+RepsSweep sweep_reps(const SimulationSetup& setup, const std::vector<int>& reps) {
+    RepsSweep out;
+    for (int n : reps) {
+        SimulationSetup s = setup;
+        s.reps = n;
+        const auto g = simulate_goals(s);
+        out.reps.push_back(n);
+        out.goals.push_back(g);
+        if (!out.n_false_change && g.meets_false_change()) out.n_false_change = n;
+        if (!out.n_false_equivalent && g.meets_false_equivalent()) out.n_false_equivalent = n;
+        if (!out.n_power && g.meets_power()) out.n_power = n;
+        if (!out.n_all && g.meets_false_change() && g.meets_false_equivalent() && g.meets_power()) out.n_all = n;
+    }
+    return out;
+}
+
 }  // namespace besrig::stats

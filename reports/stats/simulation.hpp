@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "reports/stats/decision.hpp"
@@ -56,5 +57,17 @@ struct SimulationGoals {
 
 // Simulates δ ∈ {0, -5 %, +5 %, -10 %, +10 %} and summarises.
 SimulationGoals simulate_goals(const SimulationSetup& setup);
+
+// The goals at each number of reps in `reps` (other settings from `setup`),
+// and the smallest of those N meeting each goal (nullopt: none of them).
+struct RepsSweep {
+    std::vector<int> reps;
+    std::vector<SimulationGoals> goals;
+    std::optional<int> n_false_change;
+    std::optional<int> n_false_equivalent;
+    std::optional<int> n_power;
+    std::optional<int> n_all;  // smallest N meeting all three
+};
+RepsSweep sweep_reps(const SimulationSetup& setup, const std::vector<int>& reps);
 
 }  // namespace besrig::stats

@@ -87,36 +87,72 @@ double normal_quantile(double p) {
     return z;
 }
 
+namespace {
+
+// The t density: Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) (1 + t²/ν)^(-(ν+1)/2).
+double t_pdf(double t, double df, double ln_norm) {
+    return std::exp(ln_norm - 0.5 * (df + 1.0) * std::log1p(t * t / df));
+}
+
+// Cornish–Fisher expansion of the t quantile in powers of 1/ν
+// (Abramowitz & Stegun 26.7.5): a start within ~1e-3 for ν >= 3.
+double cornish_fisher_start(double z, double df) {
+    const double z2 = z * z;
+    const double g1 = (z2 + 1.0) * z / 4.0;
+    const double g2 = ((5.0 * z2 + 16.0) * z2 + 3.0) * z / 96.0;
+    const double g3 = (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) * z / 384.0;
+    const double g4 = ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) * z / 92160.0;
+    return z + g1 / df + g2 / (df * df) + g3 / (df * df * df) + g4 / (df * df * df * df);
+}
+
+// Safeguarded Newton on a bracket [lo, hi] with cdf(lo) < q <= cdf(hi).
+double bracketed_quantile(double q, double df, double ln_norm) {
+    double lo = 0.0;
+    double hi = 1.0;
+    while (t_cdf(hi, df) < q) {
+        lo = hi;
+        hi *= 2.0;
+        if (hi > 1e300) return hi;
+    }
+    double t = 0.5 * (lo + hi);
+    for (int i = 0; i < 200; ++i) {
+        const double f = t_cdf(t, df) - q;
+        if (f > 0) hi = t; else lo = t;
+        const double pdf = t_pdf(t, df, ln_norm);
+        double next = pdf > 0 ? t - f / pdf : 0.5 * (lo + hi);
+        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);  // Newton left the bracket
+        if (std::fabs(next - t) <= 1e-13 * (1.0 + std::fabs(t))) return next;
+        t = next;
+    }
+    return t;
+}
+
+}  // namespace
+
 double t_quantile(double p, double df) {
     if (!(p > 0) || !(p < 1) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
     if (p == 0.5) return 0.0;
     // Work in the upper half and reflect: t_p = -t_{1-p}.
     const bool lower = p < 0.5;
     const double q = lower ? 1.0 - p : p;  // q in (0.5, 1)
-    // Bracket [0, hi] with t_cdf(hi) >= q.
-    double lo = 0.0;
-    double hi = 1.0;
-    while (t_cdf(hi, df) < q) {
-        lo = hi;
-        hi *= 2.0;
-        if (hi > 1e300) return lower ? -hi : hi;
-    }
-    double t = std::fmax(lo, std::fmin(hi, normal_quantile(q)));
-    if (!(t > lo && t < hi)) t = 0.5 * (lo + hi);
-    // The t density: Γ((ν+1)/2) / (√(νπ) Γ(ν/2)) (1 + t²/ν)^(-(ν+1)/2).
     const double ln_norm = std::lgamma(0.5 * (df + 1.0)) - std::lgamma(0.5 * df) - 0.5 * std::log(df * std::numbers::pi);
-    for (int i = 0; i < 200; ++i) {
-        const double f = t_cdf(t, df) - q;
-        if (f > 0) hi = t; else lo = t;
-        const double pdf = std::exp(ln_norm - 0.5 * (df + 1.0) * std::log1p(t * t / df));
-        double next = pdf > 0 ? t - f / pdf : 0.5 * (lo + hi);
-        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);  // Newton left the bracket
-        if (std::fabs(next - t) <= 1e-13 * (1.0 + std::fabs(t))) {
+    // Fast path: Newton from the Cornish–Fisher start. The CDF is concave for
+    // t > 0, so after one step the iterates fall monotonically to the root.
+    double t = cornish_fisher_start(normal_quantile(q), df);
+    bool converged = false;
+    if (df >= 2.0 && t > 0 && std::isfinite(t)) {
+        for (int i = 0; i < 30; ++i) {
+            const double next = t - (t_cdf(t, df) - q) / t_pdf(t, df, ln_norm);
+            if (!(next > 0) || !std::isfinite(next)) break;
+            const bool done = std::fabs(next - t) <= 1e-13 * (1.0 + std::fabs(t));
             t = next;
-            break;
+            if (done) {
+                converged = true;
+                break;
+            }
         }
-        t = next;
     }
+    if (!converged) t = bracketed_quantile(q, df, ln_norm);
     return lower ? -t : t;
 }
 

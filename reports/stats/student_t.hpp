@@ -18,12 +18,13 @@ double incomplete_beta(double a, double b, double x);
 double t_cdf(double t, double df);
 
 // The p-quantile: the t with t_cdf(t, df) = p, for 0 < p < 1.
-// Newton's method on the CDF from a normal-based start, safeguarded by
-// bisection on a bracket; converges to ~1e-12 relative.
+// Newton's method on the CDF from a Cornish–Fisher start (Abramowitz &
+// Stegun 26.7.5); a bracketed, bisection-safeguarded Newton when that fails
+// (df < 2). Converges to ~1e-12 relative.
 double t_quantile(double p, double df);
 
 // The standard normal CDF Φ(z) = erfc(-z/√2)/2 and its inverse (by Newton
-// on Φ from a rational start; Acklam's approximation is not needed here).
+// on Φ from a logistic start).
 double normal_cdf(double z);
 double normal_quantile(double p);
 
