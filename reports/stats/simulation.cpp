@@ -101,6 +101,7 @@ RepsSweep sweep_reps(const SimulationSetup& setup, const std::vector<int>& reps)
         if (!out.n_false_change && g.meets_false_change()) out.n_false_change = n;
         if (!out.n_false_equivalent && g.meets_false_equivalent()) out.n_false_equivalent = n;
         if (!out.n_power && g.meets_power()) out.n_power = n;
+        if (!out.n_equivalent && g.equivalent_at_0 >= 0.80) out.n_equivalent = n;
         if (!out.n_all && g.meets_false_change() && g.meets_false_equivalent() && g.meets_power()) out.n_all = n;
     }
     return out;

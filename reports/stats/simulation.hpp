@@ -67,6 +67,7 @@ struct RepsSweep {
     std::optional<int> n_false_equivalent;
     std::optional<int> n_power;
     std::optional<int> n_all;  // smallest N meeting all three
+    std::optional<int> n_equivalent;  // smallest N showing a true no-delta EQUIVALENT >= 80 % of the time
 };
 RepsSweep sweep_reps(const SimulationSetup& setup, const std::vector<int>& reps);
 
