@@ -63,7 +63,7 @@ int compare_command(Context& ctx, const CompareOptions& o) {
     const auto c = compare::compare_runs(store, base, patch, rule);
     if (ctx.opts.json) ctx.console.result(compare::to_json(c).dump(2));
     else ctx.console.result(compare::render_text(c));
-    return c.exit_code();
+    return c.exit_code(ctx.opts.bisect);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "phases/compare/guard_rails.hpp"
+#include "phases/verdict.hpp"
 #include "reports/stats/descriptive.hpp"
 #include "reports/stats/welch.hpp"
 #include "util/error.hpp"
@@ -102,9 +103,7 @@ std::vector<MetricJudgement> judge_predictions(const std::vector<stats::Predicti
 
 }  // namespace
 
-int RunComparison::exit_code() const {
-    return verdict == "EQUIVALENT" || verdict == "IMPROVED" ? exit_code::ok : exit_code::patch_failure;
-}
+int RunComparison::exit_code(bool bisect) const { return exit_code_for_verdict(verdict, bisect); }
 
 RunComparison compare_run_data(const RunData& base, const RunData& patch, const stats::DecisionRule& rule,
                                const std::vector<stats::Prediction>& predictions) {

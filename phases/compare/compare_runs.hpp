@@ -38,9 +38,9 @@ struct RunComparison {
     std::vector<int> patch_reps;
     std::vector<MetricJudgement> predictions;
 
-    // BRIEF §5: 0 for EQUIVALENT/IMPROVED, 1 for FAIL/REGRESSED; INCONCLUSIVE
-    // is not shown to be good, so 1 as well (the reasons say why).
-    int exit_code() const;
+    // phases/verdict.hpp: 0 for EQUIVALENT/IMPROVED, 1 for FAIL/REGRESSED,
+    // 2 for INCONCLUSIVE (125 under --bisect: the rig could not judge).
+    int exit_code(bool bisect = false) const;
 };
 
 RunComparison compare_runs(Store& store, std::int64_t base_run, std::int64_t patch_run,

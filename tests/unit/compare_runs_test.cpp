@@ -193,6 +193,8 @@ TEST_F(CompareRuns, DifferentStepsAreInconclusive) {
     store.finish_run(p, "PASS", "", 0);
     const auto c = compare_runs(store, b, p, no_delta());
     EXPECT_EQ(c.verdict, "INCONCLUSIVE");
+    EXPECT_EQ(c.exit_code(), 2);
+    EXPECT_EQ(c.exit_code(true), 125);
     EXPECT_NE(c.reasons.at(0).find("differs from baseline"), std::string::npos) << c.reasons[0];
 }
 
