@@ -133,7 +133,7 @@ Comparison compare_series(const RunSeries& base, const RunSeries& patch, const D
         if (sc.regressed) {
             any_regressed = true;
             step_reasons.push_back(what + " is below the noise band even at the Bonferroni level");
-        } else if (sc.outside_margin) {
+        } else if (sc.outside_margin && c.decision == Decision::Equivalent) {
             any_outside = true;
             step_reasons.push_back(what + " lies outside the margin at the Bonferroni level: the effect is not "
                                           "common across steps");

@@ -63,6 +63,37 @@ TEST(Comparison, OneStepCollapsingIsRegressedEvenIfThePoolIsNot) {
     EXPECT_FALSE(c.steps[0].regressed);
 }
 
+TEST(Comparison, CommonLargeEffectIsNotCalledHeterogeneous) {
+    const auto base = series({{10, 20}, {10.02, 20.04}, {9.98, 19.96}});
+    const auto patch = series({{17, 34}, {17.03, 34.05}, {16.98, 33.97}});
+    const auto c = compare_series(base, patch, {});
+    EXPECT_EQ(c.decision, Decision::Improved);
+    EXPECT_TRUE(c.steps[0].outside_margin);
+    for (const auto& n : c.notes) EXPECT_EQ(n.find("not common"), std::string::npos) << n;
+}
+
+TEST(Comparison, OneStepOutsideTheMarginBlocksEquivalence) {
+    // Seven steps unchanged (tight), one 8 % faster: pooled +1 % is inside ±3 %,
+    // but the effect is not common, so not EQUIVALENT.
+    std::vector<std::vector<double>> b, p;
+    for (int r = 0; r < 3; ++r) {
+        std::vector<double> rb, rp;
+        for (int s = 0; s < 8; ++s) {
+            const double j = 1.0 + 0.001 * ((r + s) % 3 - 1);
+            rb.push_back(10.0 * j);
+            rp.push_back((s == 2 ? 10.8 : 10.0) * j);
+        }
+        b.push_back(rb);
+        p.push_back(rp);
+    }
+    const auto c = compare_series(series(b), series(p), {});
+    ASSERT_TRUE(c.pooled);
+    EXPECT_EQ(c.pooled->decision, Decision::Equivalent);
+    EXPECT_EQ(c.decision, Decision::Inconclusive);
+    EXPECT_NE(c.reasons.at(0).find("step3"), std::string::npos) << c.reasons[0];
+    EXPECT_NE(c.reasons.at(0).find("not common"), std::string::npos);
+}
+
 TEST(Comparison, DifferentStepsAreNotComparable) {
     auto base = series({{10, 20}, {10, 20}, {10, 20}});
     auto patch = base;
