@@ -44,6 +44,9 @@ int run_cli(int argc, char** argv) {
 
     add_config_commands(app, ctx);
     add_history_commands(app, ctx);
+    add_status_commands(app, ctx);
+    add_deploy_commands(app, ctx);
+    add_ssh_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -11,5 +11,8 @@ class Context;
 
 void add_config_commands(CLI::App& app, Context& ctx);
 void add_history_commands(CLI::App& app, Context& ctx);
+void add_status_commands(CLI::App& app, Context& ctx);
+void add_deploy_commands(CLI::App& app, Context& ctx);
+void add_ssh_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig

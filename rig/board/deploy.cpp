@@ -169,7 +169,7 @@ void reload_and_prove(Remote& remote, const RigConfig& config, const std::string
         auto r = remote.run({"rmmod", name}, load_timeout);
         if (!r && r.error().kind == RemoteErrorKind::Timeout)
             throw_infra("rmmod " + name + " hung for more than " + format_seconds(config.timeouts.load_s) +
-                        " s (timeouts.load_s): the module cannot be unloaded; reboot or power-cycle the board");
+                        " (timeouts.load_s): the module cannot be unloaded; reboot or power-cycle the board");
         if (!r) throw_infra("rmmod: " + r.error().describe());
         if (r->exit_status != 0)
             throw_infra("rmmod " + name + " failed (exit " + std::to_string(r->exit_status) +
