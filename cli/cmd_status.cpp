@@ -9,7 +9,6 @@
 #include "rig/ssh/connect_board.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
-#include "util/table.hpp"
 
 namespace besrig {
 namespace {
@@ -72,7 +71,15 @@ std::string uptime_text(double s) {
 }
 
 void print_status(Context& ctx, const RigConfig& rig, const BoardStatus& s) {
-    TextTable t({"", ""});
+    std::string text;
+    struct Lines {
+        std::string& out;
+        void add(const std::vector<std::string>& kv) {
+            std::string key = kv[0];
+            key.resize(std::max<std::size_t>(key.size(), 10), ' ');
+            out += key + " " + kv[1] + "\n";
+        }
+    } t{text};
     auto or_error = [](const std::string& value, const std::string& error) {
         return error.empty() ? value : "? (" + error + ")";
     };
@@ -111,7 +118,8 @@ void print_status(Context& ctx, const RigConfig& rig, const BoardStatus& s) {
                                        : ": absent");
     }
     t.add({"data link", or_error(link, s.data_link.error)});
-    ctx.console.result(t.render());
+    text.pop_back();
+    ctx.console.result(text);
 }
 
 int status(Context& ctx) {
