@@ -47,6 +47,7 @@ int run_cli(int argc, char** argv) {
     add_status_commands(app, ctx);
     add_deploy_commands(app, ctx);
     add_ssh_commands(app, ctx);
+    add_build_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

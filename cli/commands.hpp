@@ -14,5 +14,6 @@ void add_history_commands(CLI::App& app, Context& ctx);
 void add_status_commands(CLI::App& app, Context& ctx);
 void add_deploy_commands(CLI::App& app, Context& ctx);
 void add_ssh_commands(CLI::App& app, Context& ctx);
+void add_build_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig
