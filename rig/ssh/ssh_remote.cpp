@@ -141,8 +141,14 @@ Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSett
 
     if (ssh_connect(s.get()) != SSH_OK) {
         const auto kind = kind_of_failure(s.get(), started, cfg.connect_timeout);
+        const std::string libssh = std::string(" (libssh: ") + ssh_get_error(s.get()) + ")";
+        if (kind == RemoteErrorKind::Timeout)
+            return fail(RemoteError{kind, where, "connect",
+                                    "no SSH handshake within " +
+                                        format_seconds(static_cast<double>(cfg.connect_timeout.count()) / 1000.0) +
+                                        " (timeouts.connect_s): the port answers but the board does not" + libssh});
         return fail(RemoteError{kind == RemoteErrorKind::Disconnected ? RemoteErrorKind::Protocol : kind, where,
-                                "connect", std::string("SSH handshake failed (libssh: ") + ssh_get_error(s.get()) + ")"});
+                                "connect", "SSH handshake failed" + libssh});
     }
     auto key = verify_host_key(s.get(), cfg.policy, cfg.known_hosts, cfg.host, cfg.port, where);
     if (!key) return fail(key.error());

@@ -113,6 +113,26 @@ TEST_F(SshRemoteTest, ClosedPortIsRefusedKind) {
     EXPECT_NE(e.describe().find("127.0.0.1"), std::string::npos) << e.describe();
 }
 
+TEST_F(SshRemoteTest, SilentPortIsTimeoutKindNotRefused) {
+    // A listener that never speaks SSH: the kernel completes the TCP
+    // handshake from the backlog, the banner never comes.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    auto config = sshd_.rig_config();
+    config.board.mgmt.port = ntohs(a.sin_port);
+    config.timeouts.connect_s = 1;
+    const auto e = connect_error(config);
+    ::close(fd);
+    EXPECT_EQ(e.kind, RemoteErrorKind::Timeout) << e.describe();
+    EXPECT_NE(e.message.find("timeouts.connect_s"), std::string::npos) << e.describe();
+}
+
 TEST_F(SshRemoteTest, WrongKeyIsAuthKind) {
     sshd_.trust_host_key();
     test::TempDir tmp;
