@@ -46,6 +46,9 @@ int run_cli(int argc, char** argv) {
     add_history_commands(app, ctx);
     add_compare_commands(app, ctx);
     add_stats_commands(app, ctx);
+    add_status_commands(app, ctx);
+    add_deploy_commands(app, ctx);
+    add_ssh_commands(app, ctx);
     add_build_commands(app, ctx);
     add_iperf3_commands(app, ctx);
     add_triage_commands(app, ctx);

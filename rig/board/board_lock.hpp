@@ -27,7 +27,8 @@ public:
     // another process has it.
     static std::unique_ptr<BoardLock> acquire_local(const std::filesystem::path& state_dir, const std::string& board_name,
                                                     const std::string& command);
-    // Then the board's lock over `remote` (which must outlive this object).
+    // Then the board's lock over `remote`, which must outlive this object
+    // (declare the Remote before the lock).
     // Returns a note when a stale lock was taken over ("" otherwise); throws
     // Error(Infra) naming the holder when another controller holds it.
     std::string acquire_board(Remote& remote, const std::string& board_path = k_board_path);

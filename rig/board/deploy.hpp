@@ -7,7 +7,7 @@
 //              mismatch removes the temporary file and refuses
 //   install  — keep the previous file as <path>.prev (hard link, else copy),
 //              then mv over the target: the path always holds a whole module
-//   depmod   — depmod -a <release>, tolerated when absent
+//   depmod   — depmod -a <release>, detached (it can take minutes); tolerated when absent
 // and with load:
 //   unload   — rmmod the running module, with a deadline
 //   load     — insmod the installed file with module.params, with a deadline

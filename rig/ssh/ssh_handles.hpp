@@ -8,6 +8,9 @@
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
 
 namespace besrig::ssh {
 
@@ -47,5 +50,40 @@ struct SftpAttributesDeleter {
     void operator()(sftp_attributes a) const noexcept { sftp_attributes_free(a); }
 };
 using SftpAttributesPtr = std::unique_ptr<sftp_attributes_struct, SftpAttributesDeleter>;
+
+// The TCP socket we connect ourselves and lend to libssh (SSH_OPTIONS_FD):
+// libssh 0.10 does not close a socket it was given, so we do, after the
+// session is freed. The inode is remembered so a descriptor number that
+// libssh did close and something else reused is never closed by mistake.
+class OwnedSocket {
+public:
+    OwnedSocket() = default;
+    explicit OwnedSocket(int fd) : fd_(fd) {
+        struct stat st {};
+        if (fd_ >= 0 && ::fstat(fd_, &st) == 0) inode_ = st.st_ino;
+    }
+    OwnedSocket(OwnedSocket&& o) noexcept : fd_(std::exchange(o.fd_, -1)), inode_(o.inode_) {}
+    OwnedSocket& operator=(OwnedSocket&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd_ = std::exchange(o.fd_, -1);
+            inode_ = o.inode_;
+        }
+        return *this;
+    }
+    OwnedSocket(const OwnedSocket&) = delete;
+    OwnedSocket& operator=(const OwnedSocket&) = delete;
+    ~OwnedSocket() { reset(); }
+    int get() const { return fd_; }
+
+private:
+    void reset() noexcept {
+        struct stat st {};
+        if (fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_ino == inode_) ::close(fd_);
+        fd_ = -1;
+    }
+    int fd_ = -1;
+    ino_t inode_ = 0;
+};
 
 }  // namespace besrig::ssh

@@ -98,8 +98,9 @@ std::string describe_endpoint(const std::string& user, const std::string& host, 
     return user + "@" + host + ":" + std::to_string(port);
 }
 
-SshRemote::SshRemote(SshSettings settings, SessionPtr session, HostKeyFacts key)
+SshRemote::SshRemote(SshSettings settings, OwnedSocket socket, SessionPtr session, HostKeyFacts key)
     : settings_(std::move(settings)),
+      socket_(std::move(socket)),
       session_(std::move(session)),
       host_key_(std::move(key)),
       where_(describe_endpoint(settings_.user, settings_.host, settings_.port)) {}
@@ -109,18 +110,15 @@ Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSett
     const auto started = Clock::now();
     auto fd = tcp_connect(cfg.host, cfg.port, cfg.connect_timeout, where);
     if (!fd) return fail(fd.error());
+    // Declared before the session, so it is closed after the session is freed
+    // on every path out of here.
+    OwnedSocket sock(*fd);
 
     SessionPtr s(ssh_new());
-    if (!s) {
-        ::close(*fd);
-        return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", "ssh_new failed (out of memory?)"});
-    }
-    socket_t sock = *fd;
-    if (ssh_options_set(s.get(), SSH_OPTIONS_FD, &sock) != SSH_OK) {
-        ::close(sock);
+    if (!s) return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", "ssh_new failed (out of memory?)"});
+    socket_t raw_sock = sock.get();
+    if (ssh_options_set(s.get(), SSH_OPTIONS_FD, &raw_sock) != SSH_OK)
         return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", ssh_get_error(s.get())});
-    }
-    // From here libssh owns the socket.
     const int port = cfg.port;
     const int no = 0;
     const int quiet = SSH_LOG_NOLOG;
@@ -141,13 +139,19 @@ Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSett
 
     if (ssh_connect(s.get()) != SSH_OK) {
         const auto kind = kind_of_failure(s.get(), started, cfg.connect_timeout);
+        const std::string libssh = std::string(" (libssh: ") + ssh_get_error(s.get()) + ")";
+        if (kind == RemoteErrorKind::Timeout)
+            return fail(RemoteError{kind, where, "connect",
+                                    "no SSH handshake within " +
+                                        format_seconds(static_cast<double>(cfg.connect_timeout.count()) / 1000.0) +
+                                        " (timeouts.connect_s): the port answers but the board does not" + libssh});
         return fail(RemoteError{kind == RemoteErrorKind::Disconnected ? RemoteErrorKind::Protocol : kind, where,
-                                "connect", std::string("SSH handshake failed (libssh: ") + ssh_get_error(s.get()) + ")"});
+                                "connect", "SSH handshake failed" + libssh});
     }
     auto key = verify_host_key(s.get(), cfg.policy, cfg.known_hosts, cfg.host, cfg.port, where);
     if (!key) return fail(key.error());
     if (auto auth = authenticate(s.get(), cfg, where, started); !auth) return fail(auth.error());
-    return std::unique_ptr<SshRemote>(new SshRemote(cfg, std::move(s), std::move(key).value()));
+    return std::unique_ptr<SshRemote>(new SshRemote(cfg, std::move(sock), std::move(s), std::move(key).value()));
 }
 
 RemoteError SshRemote::error(RemoteErrorKind kind, const std::string& command, const std::string& message) const {

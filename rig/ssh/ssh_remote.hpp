@@ -64,7 +64,7 @@ private:
         bool stopped = false;  // ended by keep_going() turning false
     };
 
-    SshRemote(SshSettings settings, SessionPtr session, HostKeyFacts key);
+    SshRemote(SshSettings settings, OwnedSocket socket, SessionPtr session, HostKeyFacts key);
     Result<ExecEnd, RemoteError> exec(const std::string& command, const Sinks& sinks, const ExecLimits& limits);
     Result<RemoteOutput, RemoteError> run_command(const std::string& command, std::chrono::milliseconds timeout);
     Result<SftpPtr, RemoteError> open_sftp(const std::string& what);
@@ -73,6 +73,7 @@ private:
     RemoteError libssh_error(const std::string& command, const std::string& what) const;
 
     SshSettings settings_;
+    OwnedSocket socket_;  // declared before session_: closed after the session is freed
     SessionPtr session_;
     HostKeyFacts host_key_;
     std::string where_;

@@ -64,6 +64,27 @@ TEST_F(SshRemoteTest, RunCollectsOutputAndExitStatus) {
     EXPECT_EQ(remote->where(), "root@127.0.0.1:" + std::to_string(sshd_.port()));
 }
 
+std::size_t open_descriptors() {
+    std::size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) if (e.is_symlink()) ++n;
+    return n;
+}
+
+TEST_F(SshRemoteTest, SessionsLeaveNoDescriptorsBehind) {
+    sshd_.trust_host_key();
+    const auto before = open_descriptors();
+    for (int i = 0; i < 3; ++i) {
+        auto r = try_connect_board(sshd_.rig_config(), {});
+        ASSERT_TRUE(r.ok()) << r.error().describe();
+        ASSERT_TRUE((*r)->run({"true"}, 20s).ok());
+    }
+    auto config = sshd_.rig_config();
+    config.board.mgmt.host_key_policy = "strict";
+    config.board.mgmt.identity_file = "/nonexistent";
+    EXPECT_FALSE(try_connect_board(config, {}).ok());  // a failure after the TCP connect
+    EXPECT_EQ(open_descriptors(), before);
+}
+
 TEST_F(SshRemoteTest, HostileArgumentsArriveLiterallyAndNothingRuns) {
     auto remote = connect_trusted();
     ASSERT_TRUE(remote);
@@ -111,6 +132,26 @@ TEST_F(SshRemoteTest, ClosedPortIsRefusedKind) {
     const auto e = connect_error(config);
     EXPECT_EQ(e.kind, RemoteErrorKind::Refused) << e.describe();
     EXPECT_NE(e.describe().find("127.0.0.1"), std::string::npos) << e.describe();
+}
+
+TEST_F(SshRemoteTest, SilentPortIsTimeoutKindNotRefused) {
+    // A listener that never speaks SSH: the kernel completes the TCP
+    // handshake from the backlog, the banner never comes.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    auto config = sshd_.rig_config();
+    config.board.mgmt.port = ntohs(a.sin_port);
+    config.timeouts.connect_s = 1;
+    const auto e = connect_error(config);
+    ::close(fd);
+    EXPECT_EQ(e.kind, RemoteErrorKind::Timeout) << e.describe();
+    EXPECT_NE(e.message.find("timeouts.connect_s"), std::string::npos) << e.describe();
 }
 
 TEST_F(SshRemoteTest, WrongKeyIsAuthKind) {
