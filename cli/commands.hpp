@@ -11,5 +11,7 @@ class Context;
 
 void add_config_commands(CLI::App& app, Context& ctx);
 void add_history_commands(CLI::App& app, Context& ctx);
+void add_sim_commands(CLI::App& app, Context& ctx);
+void add_power_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig

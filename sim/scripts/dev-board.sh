@@ -99,7 +99,7 @@ ENV
   local t0; t0=$(date +%s%N)
   qemu-system-x86_64 \
     -name "ohm,process=besrig-sim" \
-    -accel tcg -machine pc -cpu max -m "${BESRIG_SIM_MEM:-512M}" -smp 2 \
+    -accel tcg,tb-size=256 -machine pc -cpu max -m "${BESRIG_SIM_MEM:-512M}" -smp 2 \
     -display none -nodefaults -no-user-config \
     -chardev "file,id=console,path=$state/console.log,append=on" -serial chardev:console \
     -qmp "unix:$state/qmp.sock,server=on,wait=off" \
