@@ -172,8 +172,9 @@ SimStatus SimBoard::status() {
     s.boot_seconds = record.value("boot_seconds", 0.0);
     s.qemu_uptime_s = process_uptime_s(*pid);
     s.state = SimState::Booting;
-    if (ssh_banner_answers(s.ssh_port, seconds(2))) {
-        const auto r = runner_.run(ProcessSpec{ssh_argv({"cat", "/proc/uptime"}), std::nullopt, {}, seconds(15), {}});
+    // Generous deadlines: under TCG on a busy host sshd's per-connection re-exec takes seconds.
+    if (ssh_banner_answers(s.ssh_port, seconds(10))) {
+        const auto r = runner_.run(ProcessSpec{ssh_argv({"cat", "/proc/uptime"}), std::nullopt, {}, seconds(30), {}});
         if (r.success()) {
             s.state = SimState::Running;
             s.board_uptime_s = parse_double(split(std::string(trim(r.out)), ' ').front());
@@ -253,7 +254,7 @@ bool SimBoard::wait_for_ssh(pid_t pid, Clock::time_point deadline, std::string& 
     const int port = record.value("ssh_port", 0);
     while (Clock::now() < deadline) {
         if (!process_alive(pid)) return false;
-        if (ssh_banner_answers(port, seconds(2))) {
+        if (ssh_banner_answers(port, seconds(5))) {
             const auto r = runner_.run(ProcessSpec{ssh_argv({"uname", "-r"}), std::nullopt, {}, seconds(20), {}});
             if (r.success()) {
                 release_seen = std::string(trim(r.out));
