@@ -52,6 +52,8 @@ int run_cli(int argc, char** argv) {
     add_build_commands(app, ctx);
     add_iperf3_commands(app, ctx);
     add_triage_commands(app, ctx);
+    add_sim_commands(app, ctx);
+    add_power_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

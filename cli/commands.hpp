@@ -19,5 +19,7 @@ void add_ssh_commands(CLI::App& app, Context& ctx);
 void add_build_commands(CLI::App& app, Context& ctx);
 void add_iperf3_commands(CLI::App& app, Context& ctx);
 void add_triage_commands(CLI::App& app, Context& ctx);
+void add_sim_commands(CLI::App& app, Context& ctx);
+void add_power_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig
