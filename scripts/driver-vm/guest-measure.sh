@@ -18,7 +18,7 @@ nproc > $out/nproc
 
 load() {  # variant
   insmod /mnt/ko/$1.ko $PARAMS || { log "insmod $1 failed"; return 1; }
-  for i in $(seq 50); do [ -e /sys/class/net/wlan0 ] && break; sleep 0.1; done
+  for _w in $(seq 50); do [ -e /sys/class/net/wlan0 ] && break; sleep 0.1; done
   ip addr add 10.0.3.15/24 dev wlan0; ip link set wlan0 up
   busybox ping -c 2 -W 2 10.0.3.2 > /dev/null 2>&1 || log "$1: no ping reply over wlan0"
   return 0
