@@ -20,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/version.h>
+#include <linux/cpumask.h>
 
 /* Variant tag: each patch of driver/patches/ rewrites it. */
 #define BES2600_SIM_VARIANT	"b"
@@ -203,6 +204,22 @@ void bes2600_debug_exit(struct bes2600_common *hw_priv);
 /* main.c */
 void bes2600_deliver_rx(struct bes2600_common *hw_priv, struct sk_buff *skb);
 void bes2600_deliver_tx(struct bes2600_common *hw_priv, struct sk_buff *skb);
+
+extern int bes2600_bh_cpu;
+extern int bes2600_sdio_cpu;
+
+/* Queue on a fixed CPU when configured (bh_cpu= / sdio_cpu=), else anywhere. */
+static inline void bes2600_queue_on(struct workqueue_struct *wq, int cpu,
+				    struct work_struct *work)
+{
+	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu))
+		queue_work_on(cpu, wq, work);
+	else
+		queue_work(wq, work);
+}
+
+#define bes2600_queue_sdio(hw_priv, work) \
+	bes2600_queue_on((hw_priv)->sdio_wq, READ_ONCE(bes2600_sdio_cpu), work)
 
 static inline bool bes2600_stopping(struct bes2600_common *hw_priv)
 {

@@ -21,7 +21,8 @@
 void bes2600_bh_wakeup(struct bes2600_common *hw_priv)
 {
 	if (!bes2600_stopping(hw_priv))
-		queue_work(hw_priv->bh_wq, &hw_priv->bh_work);
+		bes2600_queue_on(hw_priv->bh_wq, READ_ONCE(bes2600_bh_cpu),
+				 &hw_priv->bh_work);
 }
 
 /*
@@ -183,7 +184,7 @@ static void bh_feed_chip(struct bes2600_common *hw_priv)
 		fed++;
 	}
 	if (fed && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_tx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_tx_work);
 }
 
 void bes2600_bh_work(struct work_struct *work)

@@ -122,7 +122,7 @@ static enum hrtimer_restart fw_timer_fn(struct hrtimer *t)
 
 	/* The SDIO interrupt: the host reads confirms in sdio_rx_work. */
 	if (moved && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_rx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 	return ret;
 }
 
@@ -203,7 +203,7 @@ void bes2600_fw_ack(struct bes2600_common *hw_priv, ktime_t t_free, int credit)
 	}
 	spin_unlock_bh(&fw->lock);
 	if (irq && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_rx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 }
 
 bool bes2600_fw_ready(struct bes2600_common *hw_priv)
@@ -240,7 +240,7 @@ void bes2600_fw_input(struct bes2600_common *hw_priv, struct sk_buff *skb)
 	spin_unlock_bh(&fw->lock);
 
 	if (irq && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_rx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 }
 
 /* sdio_rx_work: read one confirm / received frame back from the chip. */

@@ -52,9 +52,17 @@ int bes2600_race_window_us = 400;
 module_param_named(race_window_us, bes2600_race_window_us, int, 0644);
 MODULE_PARM_DESC(race_window_us, "stats-block parse time between read and write-back of hw_bufs_used in wsm_release_tx_buffer (widens the race window)");
 
-int bes2600_race_window_every = 80;
+int bes2600_race_window_every = 24;
 module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
 MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
+
+int bes2600_bh_cpu = 0;
+module_param_named(bh_cpu, bes2600_bh_cpu, int, 0444);
+MODULE_PARM_DESC(bh_cpu, "run bes2600_bh_work on this CPU (-1: unbound, any CPU)");
+
+int bes2600_sdio_cpu = 1;
+module_param_named(sdio_cpu, bes2600_sdio_cpu, int, 0444);
+MODULE_PARM_DESC(sdio_cpu, "run sdio_tx_work/sdio_rx_work on this CPU (-1: unbound, any CPU)");
 
 int bes2600_fw_violation_limit = 200;
 module_param_named(fw_violation_limit, bes2600_fw_violation_limit, int, 0644);
@@ -333,8 +341,10 @@ static int __init bes2600_init(void)
 	hw_priv->last_confirm = jiffies;
 
 	ret = -ENOMEM;
-	hw_priv->bh_wq = alloc_workqueue("bes2600_bh", WQ_UNBOUND | WQ_HIGHPRI, 1);
-	hw_priv->sdio_wq = alloc_workqueue("bes2600_sdio", WQ_UNBOUND | WQ_HIGHPRI, 2);
+	hw_priv->bh_wq = alloc_workqueue("bes2600_bh", WQ_HIGHPRI |
+					 (bes2600_bh_cpu < 0 ? WQ_UNBOUND : 0), 1);
+	hw_priv->sdio_wq = alloc_workqueue("bes2600_sdio", WQ_HIGHPRI |
+					   (bes2600_sdio_cpu < 0 ? WQ_UNBOUND : 0), 2);
 	if (!hw_priv->bh_wq || !hw_priv->sdio_wq)
 		goto err_wq;
 
