@@ -52,7 +52,7 @@ int bes2600_race_window_us = 400;
 module_param_named(race_window_us, bes2600_race_window_us, int, 0644);
 MODULE_PARM_DESC(race_window_us, "stats-block parse time between read and write-back of hw_bufs_used in wsm_release_tx_buffer (widens the race window)");
 
-int bes2600_race_window_every = 24;
+int bes2600_race_window_every = 96;
 module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
 MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
 
