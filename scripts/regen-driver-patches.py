@@ -1,6 +1,8 @@
 import os, shutil, subprocess, sys
-SIM='/work/wt-driver/driver/sim'
-P='/work/wt-driver/driver/patches'
+import pathlib
+TOP=str(pathlib.Path(__file__).resolve().parent.parent)
+SIM=TOP+'/driver/sim'
+P=TOP+'/driver/patches'
 def tree(d): 
     return {f: open(os.path.join(d,f)).read() for f in sorted(os.listdir(d)) if os.path.isfile(os.path.join(d,f))}
 def rep(t, f, old, new):
@@ -48,7 +50,8 @@ def direct_deliver(t, variant_from, variant_to):
 		 * here instead of bouncing it through bh.  Saves the bh
 		 * wake-up and register read per batch.
 		 */
-		bes2600_bh_handle_rx_skb(hw_priv, skb);
+		if (bes2600_bh_handle_rx_skb(hw_priv, skb) > 0)
+			bes2600_bh_wakeup(hw_priv);	/* the chip was full */
 		n++;
 	}
 	/* Buffers came back: let bh feed the chip again. */
@@ -118,13 +121,13 @@ rep(prep,'wsm.c',"""	if (hw_priv->hw_bufs_used >= hw_priv->wsm_caps.numInpChBufs
 rep(prep,'wsm.c',"""	int ret = 0;
 	int hw_bufs_used = hw_priv->hw_bufs_used;
 
-	wsm_confirm_parse_delay();
+	wsm_confirm_parse_delay(hw_priv);
 	hw_priv->hw_bufs_used = hw_bufs_used - count;
 
 	if (WARN_ON(hw_priv->hw_bufs_used < 0)) {""","""	int ret = 0;
 	int hw_bufs_used;
 
-	wsm_confirm_parse_delay();
+	wsm_confirm_parse_delay(hw_priv);
 	/* Returns the prior value, for the numInpChBufs - 1 predicate. */
 	hw_bufs_used = atomic_fetch_sub_release(count, &hw_priv->hw_bufs_used);
 

@@ -20,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/version.h>
+#include <linux/cpumask.h>
 
 /* Variant tag: each patch of driver/patches/ rewrites it. */
 #define BES2600_SIM_VARIANT	"b"
@@ -41,7 +42,8 @@ enum bes2600_status {
 /* Per-frame state kept in skb->cb while the skb belongs to this driver. */
 struct bes2600_skb_cb {
 	ktime_t due;		/* when the current delay stage releases it */
-	ktime_t t_grant;	/* bh granted it a chip buffer */
+	ktime_t t_arrival;	/* queued on the host */
+	ktime_t t_grant;	/* modeled time bh granted it a chip buffer */
 	ktime_t t_confirm;	/* the chip confirmed it (SDIO interrupt tick) */
 	u8 dir;
 	u8 if_id;
@@ -71,11 +73,20 @@ struct bes2600_fw {
 	struct hrtimer timer;
 	bool timer_armed;
 	bool halted;			/* LMAC stopped answering */
-	int nbufs;			/* physical input buffers */
+	int nbufs;			/* physical input buffers for traffic */
+	int resident;			/* buffers the firmware keeps for itself */
 	u64 asserts;
 	u64 overruns;
 	u64 dropped_halted;
 	int outstanding;		/* granted by host, not yet read back */
+	/*
+	 * Modeled clock: when each free buffer became free on the chip's
+	 * timeline.  A grant takes the oldest one, so host scheduling delays
+	 * shorter than the confirm latency do not change the pace.
+	 */
+	ktime_t *slot_free;
+	int slot_head, slot_count, slot_size;
+	u64 violations;			/* host credited more buffers than exist */
 };
 
 struct bes2600_stats {
@@ -84,6 +95,7 @@ struct bes2600_stats {
 	atomic64_t confirms, confirms_aborted;
 	atomic64_t underflow_warns, link_breaks, recoveries;
 	atomic64_t bh_runs, sdio_tx_runs, sdio_rx_runs;
+	atomic64_t cycle_ns;		/* sum of grant -> confirm handled */
 };
 
 struct bes2600_common {
@@ -102,6 +114,7 @@ struct bes2600_common {
 	int hw_bufs_used;
 	int hw_bufs_used_vif[BES2600_MAX_VIFS];
 	int wsm_tx_pending[BES2600_MAX_VIFS];
+	unsigned int wsm_confirm_seq;	/* confirms parsed, for the stats block */
 	wait_queue_head_t bh_evt_wq;
 
 	/* Bus model. */
@@ -131,11 +144,14 @@ struct bes2600_common {
 
 /* module parameters (main.c) */
 extern int bes2600_hw_bufs;
+extern int bes2600_fw_resident_bufs;
 extern int bes2600_confirm_latency_us;
 extern int bes2600_latency_jitter_pct;
 extern int bes2600_irq_coalesce_us;
 extern int bes2600_bh_rx_bounce_us;
 extern int bes2600_race_window_us;
+extern int bes2600_race_window_every;
+extern int bes2600_fw_violation_limit;
 extern int bes2600_fw_fifo_depth;
 extern int bes2600_lmac_timeout_ms;
 extern int bes2600_tx_queue_len;
@@ -156,12 +172,13 @@ int bes2600_tx_pending(struct bes2600_common *hw_priv, int if_id);
 void bes2600_bh_work(struct work_struct *work);
 void bes2600_bh_wakeup(struct bes2600_common *hw_priv);
 void bes2600_bh_kick_if_room(struct bes2600_common *hw_priv);
-void bes2600_bh_handle_rx_skb(struct bes2600_common *hw_priv,
-			      struct sk_buff *skb);
+int bes2600_bh_handle_rx_skb(struct bes2600_common *hw_priv,
+			     struct sk_buff *skb);
 void bes2600_bh_queue_rx(struct bes2600_common *hw_priv, struct sk_buff *skb);
 void bes2600_bh_lmac_active_monitor(struct work_struct *work);
 bool bes2600_bh_idle(struct bes2600_common *hw_priv);
 void bes2600_bh_init(struct bes2600_common *hw_priv);
+void bes2600_bh_start(struct bes2600_common *hw_priv);
 void bes2600_bh_stop_timers(struct bes2600_common *hw_priv);
 
 /* sdio.c */
@@ -169,7 +186,10 @@ void sdio_tx_work(struct work_struct *work);
 void sdio_rx_work(struct work_struct *work);
 
 /* fwsim.c */
-void bes2600_fw_init(struct bes2600_common *hw_priv);
+int bes2600_fw_init(struct bes2600_common *hw_priv);
+void bes2600_fw_free(struct bes2600_common *hw_priv);
+ktime_t bes2600_fw_grant_time(struct bes2600_common *hw_priv, ktime_t arrival);
+void bes2600_fw_ack(struct bes2600_common *hw_priv, ktime_t t_free, int credit);
 void bes2600_fw_input(struct bes2600_common *hw_priv, struct sk_buff *skb);
 bool bes2600_fw_ready(struct bes2600_common *hw_priv);
 struct sk_buff *bes2600_fw_read(struct bes2600_common *hw_priv);
@@ -184,6 +204,22 @@ void bes2600_debug_exit(struct bes2600_common *hw_priv);
 /* main.c */
 void bes2600_deliver_rx(struct bes2600_common *hw_priv, struct sk_buff *skb);
 void bes2600_deliver_tx(struct bes2600_common *hw_priv, struct sk_buff *skb);
+
+extern int bes2600_bh_cpu;
+extern int bes2600_sdio_cpu;
+
+/* Queue on a fixed CPU when configured (bh_cpu= / sdio_cpu=), else anywhere. */
+static inline void bes2600_queue_on(struct workqueue_struct *wq, int cpu,
+				    struct work_struct *work)
+{
+	if (cpu >= 0 && cpu < nr_cpu_ids && cpu_online(cpu))
+		queue_work_on(cpu, wq, work);
+	else
+		queue_work(wq, work);
+}
+
+#define bes2600_queue_sdio(hw_priv, work) \
+	bes2600_queue_on((hw_priv)->sdio_wq, READ_ONCE(bes2600_sdio_cpu), work)
 
 static inline bool bes2600_stopping(struct bes2600_common *hw_priv)
 {

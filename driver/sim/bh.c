@@ -21,7 +21,8 @@
 void bes2600_bh_wakeup(struct bes2600_common *hw_priv)
 {
 	if (!bes2600_stopping(hw_priv))
-		queue_work(hw_priv->bh_wq, &hw_priv->bh_work);
+		bes2600_queue_on(hw_priv->bh_wq, READ_ONCE(bes2600_bh_cpu),
+				 &hw_priv->bh_work);
 }
 
 /*
@@ -40,32 +41,41 @@ void bes2600_bh_kick_if_room(struct bes2600_common *hw_priv)
  * One confirm (a transmitted frame) or one received frame, read back from
  * the chip.  Returns the firmware buffer and delivers the frame.
  *
+ * Returns wsm_release_tx_buffer()'s verdict (1: the chip was full, kick bh).
+ *
  * Shared state touched: hw_bufs_used, hw_bufs_used_vif[if_id],
  * wsm_tx_pending[if_id] (bh-only in the baseline), last_confirm, stats.
  */
-void bes2600_bh_handle_rx_skb(struct bes2600_common *hw_priv,
-			      struct sk_buff *skb)
+int bes2600_bh_handle_rx_skb(struct bes2600_common *hw_priv,
+			     struct sk_buff *skb)
 {
 	struct bes2600_skb_cb *cb = bes2600_cb(skb);
 	int if_id = cb->if_id;
+	int ret;
 
-	wsm_release_tx_buffer(hw_priv, 1);
+	ret = wsm_release_tx_buffer(hw_priv, 1);
 	wsm_release_vif_tx_buffer(hw_priv, if_id, 1);
 	bes2600_dec_pending_count(hw_priv, if_id);
+	/* Return the buffer credit to the chip (and the modeled clock). */
+	bes2600_fw_ack(hw_priv, cb->due, hw_priv->wsm_caps.numInpChBufs -
+		       bes2600_hw_bufs_used(hw_priv));
 	WRITE_ONCE(hw_priv->last_confirm, jiffies);
 	atomic64_inc(&hw_priv->st.confirms);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), cb->t_grant)),
+		     &hw_priv->st.cycle_ns);
 
 	if (cb->status != WSM_STATUS_SUCCESS) {
 		atomic64_inc(&hw_priv->st.confirms_aborted);
 		atomic64_inc(cb->dir == BES2600_DIR_RX ?
 			     &hw_priv->st.rx_dropped : &hw_priv->st.tx_dropped);
 		kfree_skb(skb);
-		return;
+		return ret;
 	}
 	if (cb->dir == BES2600_DIR_RX)
 		bes2600_deliver_rx(hw_priv, skb);
 	else
 		bes2600_deliver_tx(hw_priv, skb);
+	return ret;
 }
 
 static void bh_rx_arm(struct bes2600_common *hw_priv, ktime_t due)
@@ -168,12 +178,13 @@ static void bh_feed_chip(struct bes2600_common *hw_priv)
 			break;
 		}
 		bes2600_inc_pending_count(hw_priv, if_id);
-		bes2600_cb(skb)->t_grant = ktime_get();
+		bes2600_cb(skb)->t_grant = bes2600_fw_grant_time(hw_priv,
+						bes2600_cb(skb)->t_arrival);
 		skb_queue_tail(&hw_priv->bus_tx_q, skb);
 		fed++;
 	}
 	if (fed && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_tx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_tx_work);
 }
 
 void bes2600_bh_work(struct work_struct *work)
@@ -196,13 +207,9 @@ void bes2600_bh_work(struct work_struct *work)
 
 bool bes2600_bh_idle(struct bes2600_common *hw_priv)
 {
-	int i;
-
-	if (bes2600_hw_bufs_used(hw_priv))
+	/* Interface 1 only holds the firmware's resident buffers. */
+	if (bes2600_tx_pending(hw_priv, 0) > 0)
 		return false;
-	for (i = 0; i < BES2600_MAX_VIFS; i++)
-		if (bes2600_tx_pending(hw_priv, i))
-			return false;
 	return skb_queue_empty(&hw_priv->tx_queue) &&
 	       skb_queue_empty(&hw_priv->rx_queue);
 }
@@ -264,6 +271,19 @@ void bes2600_bh_init(struct bes2600_common *hw_priv)
 	INIT_WORK(&hw_priv->bh_work, bes2600_bh_work);
 	INIT_DELAYED_WORK(&hw_priv->lmac_monitor, bes2600_bh_lmac_active_monitor);
 	init_waitqueue_head(&hw_priv->bh_evt_wq);
+}
+
+/*
+ * Start-up: hand the firmware its resident buffers (templates, keep-alive
+ * frames).  They stay allocated, on interface 1, for the chip's lifetime.
+ */
+void bes2600_bh_start(struct bes2600_common *hw_priv)
+{
+	int i;
+
+	for (i = 0; i < hw_priv->fw.resident; i++)
+		if (wsm_alloc_tx_buffer(hw_priv, 1) == 0)
+			bes2600_inc_pending_count(hw_priv, 1);
 }
 
 void bes2600_bh_stop_timers(struct bes2600_common *hw_priv)

@@ -10,6 +10,7 @@
 #include <linux/kernel.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/math64.h>
 #include "bes2600.h"
 
 static int bes2600_status_show(struct seq_file *m, void *v)
@@ -50,15 +51,17 @@ static int bes2600_status_show(struct seq_file *m, void *v)
 		seq_printf(m, "wsm_tx_pending[%d]: %d\n", i,
 			   bes2600_tx_pending(hw_priv, i));
 	/* What the chip really holds; drift = host count - truth. */
+	seq_printf(m, "fw_resident_bufs: %d\n", fw->resident);
 	seq_printf(m, "chip_bufs_outstanding: %d\n",
-		   fw_outstanding + bus_q + bh_q);
+		   fw->resident + fw_outstanding + bus_q + bh_q);
 	seq_printf(m, "hw_bufs_drift: %d\n", bes2600_hw_bufs_used(hw_priv) -
-		   (fw_outstanding + bus_q + bh_q));
+		   (fw->resident + fw_outstanding + bus_q + bh_q));
 	seq_printf(m, "fw_held: %d\n", fw_held);
 	seq_printf(m, "fw_fifo: %d\n", fw_fifo);
 	seq_printf(m, "fw_out: %d\n", fw_out);
 	seq_printf(m, "fw_overruns: %llu\n", overruns);
 	seq_printf(m, "fw_asserts: %llu\n", asserts);
+	seq_printf(m, "fw_credit_violations: %llu\n", fw->violations);
 	seq_printf(m, "fw_dropped_halted: %llu\n", dropped_halted);
 	seq_printf(m, "tx_queue: %u\n", skb_queue_len(&hw_priv->tx_queue));
 	seq_printf(m, "rx_queue: %u\n", skb_queue_len(&hw_priv->rx_queue));
@@ -79,6 +82,12 @@ static int bes2600_status_show(struct seq_file *m, void *v)
 	ST(sdio_tx_runs);
 	ST(sdio_rx_runs);
 #undef ST
+	{
+		u64 n = atomic64_read(&hw_priv->st.confirms);
+
+		seq_printf(m, "buffer_cycle_us_avg: %llu\n", n ?
+			   div64_u64(atomic64_read(&hw_priv->st.cycle_ns), n) / 1000 : 0);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(bes2600_status);

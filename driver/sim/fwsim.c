@@ -20,6 +20,7 @@
 #include <linux/kernel.h>
 #include <linux/random.h>
 #include <linux/math64.h>
+#include <linux/slab.h>
 #include "bes2600.h"
 
 #define to_hw_priv(f) container_of(f, struct bes2600_common, fw)
@@ -121,20 +122,88 @@ static enum hrtimer_restart fw_timer_fn(struct hrtimer *t)
 
 	/* The SDIO interrupt: the host reads confirms in sdio_rx_work. */
 	if (moved && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_rx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 	return ret;
 }
 
-void bes2600_fw_init(struct bes2600_common *hw_priv)
+int bes2600_fw_init(struct bes2600_common *hw_priv)
 {
 	struct bes2600_fw *fw = &hw_priv->fw;
+	int i;
 
+	fw->resident = bes2600_fw_resident_bufs;
+	fw->nbufs = hw_priv->wsm_caps.numInpChBufs - fw->resident;
+	fw->slot_size = fw->nbufs + 64;
+	fw->slot_free = kcalloc(fw->slot_size, sizeof(*fw->slot_free), GFP_KERNEL);
+	if (!fw->slot_free)
+		return -ENOMEM;
+	for (i = 0; i < fw->nbufs; i++)
+		fw->slot_free[i] = 0;
+	fw->slot_count = fw->nbufs;
 	spin_lock_init(&fw->lock);
 	skb_queue_head_init(&fw->held);
 	skb_queue_head_init(&fw->fifo);
 	skb_queue_head_init(&fw->out);
-	fw->nbufs = hw_priv->wsm_caps.numInpChBufs;
 	bes2600_hrtimer_setup(&fw->timer, fw_timer_fn);
+	return 0;
+}
+
+void bes2600_fw_free(struct bes2600_common *hw_priv)
+{
+	kfree(hw_priv->fw.slot_free);
+	hw_priv->fw.slot_free = NULL;
+}
+
+/*
+ * bh grants a buffer to a frame that arrived at @arrival: on the modeled
+ * clock that happens when both the frame and a free buffer were there.
+ */
+ktime_t bes2600_fw_grant_time(struct bes2600_common *hw_priv, ktime_t arrival)
+{
+	struct bes2600_fw *fw = &hw_priv->fw;
+	ktime_t t = arrival;
+
+	spin_lock_bh(&fw->lock);
+	if (fw->slot_count) {
+		ktime_t freed = fw->slot_free[fw->slot_head];
+
+		fw->slot_head = (fw->slot_head + 1) % fw->slot_size;
+		fw->slot_count--;
+		if (ktime_compare(freed, t) > 0)
+			t = freed;
+	} else {
+		t = ktime_get();	/* more grants than buffers */
+	}
+	spin_unlock_bh(&fw->lock);
+	return t;
+}
+
+/*
+ * The host handled a confirm: the buffer is free again on the modeled clock
+ * at @t_free, and the host reports how many buffers it now believes free.
+ * Believing in more free buffers than the chip has is a protocol violation;
+ * enough of them and the LMAC asserts.
+ */
+void bes2600_fw_ack(struct bes2600_common *hw_priv, ktime_t t_free, int credit)
+{
+	struct bes2600_fw *fw = &hw_priv->fw;
+	bool irq = false;
+
+	spin_lock_bh(&fw->lock);
+	if (fw->slot_count < fw->slot_size) {
+		fw->slot_free[(fw->slot_head + fw->slot_count) % fw->slot_size] = t_free;
+		fw->slot_count++;
+	}
+	if (credit > fw->nbufs + fw->resident && !fw->halted) {
+		fw->violations++;
+		if (fw->violations >= READ_ONCE(bes2600_fw_violation_limit)) {
+			fw_assert(fw);
+			irq = true;
+		}
+	}
+	spin_unlock_bh(&fw->lock);
+	if (irq && !bes2600_stopping(hw_priv))
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 }
 
 bool bes2600_fw_ready(struct bes2600_common *hw_priv)
@@ -171,7 +240,7 @@ void bes2600_fw_input(struct bes2600_common *hw_priv, struct sk_buff *skb)
 	spin_unlock_bh(&fw->lock);
 
 	if (irq && !bes2600_stopping(hw_priv))
-		queue_work(hw_priv->sdio_wq, &hw_priv->sdio_rx_work);
+		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 }
 
 /* sdio_rx_work: read one confirm / received frame back from the chip. */

@@ -24,11 +24,15 @@ static char *lower = "wphy0";
 module_param(lower, charp, 0444);
 MODULE_PARM_DESC(lower, "data NIC wlan0 is stacked on (default wphy0)");
 
-int bes2600_hw_bufs = 16;
+int bes2600_hw_bufs = 48;
 module_param_named(hw_bufs, bes2600_hw_bufs, int, 0444);
 MODULE_PARM_DESC(hw_bufs, "firmware input buffers the chip advertises (numInpChBufs)");
 
-int bes2600_confirm_latency_us = 7000;
+int bes2600_fw_resident_bufs = 32;
+module_param_named(fw_resident_bufs, bes2600_fw_resident_bufs, int, 0444);
+MODULE_PARM_DESC(fw_resident_bufs, "buffers handed to the firmware at start-up for its own frames (templates, keep-alive); the rest carry traffic");
+
+int bes2600_confirm_latency_us = 7500;
 module_param_named(confirm_latency_us, bes2600_confirm_latency_us, int, 0644);
 MODULE_PARM_DESC(confirm_latency_us, "modeled bus + air latency from buffer write to confirm");
 
@@ -40,13 +44,29 @@ int bes2600_irq_coalesce_us = 1000;
 module_param_named(irq_coalesce_us, bes2600_irq_coalesce_us, int, 0644);
 MODULE_PARM_DESC(irq_coalesce_us, "chip raises its SDIO interrupt on this tick (0 = per frame)");
 
-int bes2600_bh_rx_bounce_us = 4000;
+int bes2600_bh_rx_bounce_us = 5600;
 module_param_named(bh_rx_bounce_us, bes2600_bh_rx_bounce_us, int, 0644);
 MODULE_PARM_DESC(bh_rx_bounce_us, "modeled cost of handing a confirm from sdio_rx_work to bh");
 
-int bes2600_race_window_us = 20;
+int bes2600_race_window_us = 400;
 module_param_named(race_window_us, bes2600_race_window_us, int, 0644);
-MODULE_PARM_DESC(race_window_us, "delay between read and write-back of hw_bufs_used in wsm_release_tx_buffer (confirm parsing)");
+MODULE_PARM_DESC(race_window_us, "stats-block parse time between read and write-back of hw_bufs_used in wsm_release_tx_buffer (widens the race window)");
+
+int bes2600_race_window_every = 96;
+module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
+MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
+
+int bes2600_bh_cpu = 0;
+module_param_named(bh_cpu, bes2600_bh_cpu, int, 0444);
+MODULE_PARM_DESC(bh_cpu, "run bes2600_bh_work on this CPU (-1: unbound, any CPU)");
+
+int bes2600_sdio_cpu = 1;
+module_param_named(sdio_cpu, bes2600_sdio_cpu, int, 0444);
+MODULE_PARM_DESC(sdio_cpu, "run sdio_tx_work/sdio_rx_work on this CPU (-1: unbound, any CPU)");
+
+int bes2600_fw_violation_limit = 200;
+module_param_named(fw_violation_limit, bes2600_fw_violation_limit, int, 0644);
+MODULE_PARM_DESC(fw_violation_limit, "credit violations (host returned more buffers than exist) before the LMAC asserts");
 
 int bes2600_fw_fifo_depth = 128;
 module_param_named(fw_fifo_depth, bes2600_fw_fifo_depth, int, 0644);
@@ -116,6 +136,7 @@ static rx_handler_result_t bes2600_rx_handler(struct sk_buff **pskb)
 	cb = bes2600_cb(skb);
 	memset(cb, 0, sizeof(*cb));
 	cb->dir = BES2600_DIR_RX;
+	cb->t_arrival = ktime_get();
 	cb->if_id = 0;
 	skb_queue_tail(&hw_priv->rx_queue, skb);
 	bes2600_bh_kick_if_room(hw_priv);
@@ -140,6 +161,7 @@ static netdev_tx_t bes2600_start_xmit(struct sk_buff *skb, struct net_device *nd
 	cb = bes2600_cb(skb);
 	memset(cb, 0, sizeof(*cb));
 	cb->dir = BES2600_DIR_TX;
+	cb->t_arrival = ktime_get();
 	cb->if_id = 0;
 	skb_queue_tail(&hw_priv->tx_queue, skb);
 	if (skb_queue_len(&hw_priv->tx_queue) >= READ_ONCE(bes2600_tx_queue_len))
@@ -271,9 +293,12 @@ static struct notifier_block bes2600_netdev_nb = {
 static int bes2600_check_params(void)
 {
 	if (bes2600_hw_bufs < 1 || bes2600_hw_bufs > 4096 ||
+	    bes2600_fw_resident_bufs < 0 ||
+	    bes2600_fw_resident_bufs >= bes2600_hw_bufs ||
 	    bes2600_confirm_latency_us < 0 || bes2600_irq_coalesce_us < 0 ||
 	    bes2600_bh_rx_bounce_us < 0 ||
-	    bes2600_race_window_us < 0 || bes2600_race_window_us > 1000 ||
+	    bes2600_race_window_us < 0 || bes2600_race_window_us > 5000 ||
+	    bes2600_race_window_every < 0 || bes2600_fw_violation_limit < 1 ||
 	    bes2600_fw_fifo_depth < 0 || bes2600_lmac_timeout_ms < 100 ||
 	    bes2600_tx_queue_len < 2 || bes2600_rx_queue_len < 1 ||
 	    bes2600_latency_jitter_pct < 0 || bes2600_latency_jitter_pct > 100) {
@@ -309,12 +334,17 @@ static int __init bes2600_init(void)
 	INIT_WORK(&hw_priv->sdio_tx_work, sdio_tx_work);
 	INIT_WORK(&hw_priv->sdio_rx_work, sdio_rx_work);
 	bes2600_bh_init(hw_priv);
-	bes2600_fw_init(hw_priv);
+	if (bes2600_fw_init(hw_priv)) {
+		free_netdev(ndev);
+		return -ENOMEM;
+	}
 	hw_priv->last_confirm = jiffies;
 
 	ret = -ENOMEM;
-	hw_priv->bh_wq = alloc_workqueue("bes2600_bh", WQ_UNBOUND | WQ_HIGHPRI, 1);
-	hw_priv->sdio_wq = alloc_workqueue("bes2600_sdio", WQ_UNBOUND | WQ_HIGHPRI, 2);
+	hw_priv->bh_wq = alloc_workqueue("bes2600_bh", WQ_HIGHPRI |
+					 (bes2600_bh_cpu < 0 ? WQ_UNBOUND : 0), 1);
+	hw_priv->sdio_wq = alloc_workqueue("bes2600_sdio", WQ_HIGHPRI |
+					   (bes2600_sdio_cpu < 0 ? WQ_UNBOUND : 0), 2);
 	if (!hw_priv->bh_wq || !hw_priv->sdio_wq)
 		goto err_wq;
 
@@ -361,6 +391,7 @@ static int __init bes2600_init(void)
 	if (ret)
 		goto err_unreg;
 
+	bes2600_bh_start(hw_priv);
 	bes2600_debug_init(hw_priv);
 	schedule_delayed_work(&hw_priv->lmac_monitor, HZ / 2);
 
@@ -383,6 +414,7 @@ err_wq:
 		destroy_workqueue(hw_priv->bh_wq);
 	if (hw_priv->sdio_wq)
 		destroy_workqueue(hw_priv->sdio_wq);
+	bes2600_fw_free(hw_priv);
 	free_netdev(ndev);
 	return ret;
 }
@@ -410,6 +442,7 @@ static void __exit bes2600_exit(void)
 	pr_info("bes2600: unloaded (%lld confirms, %lld underflow WARNs)\n",
 		(long long)atomic64_read(&hw_priv->st.confirms),
 		(long long)atomic64_read(&hw_priv->st.underflow_warns));
+	bes2600_fw_free(hw_priv);
 	free_netdev(ndev);
 }
 

@@ -18,14 +18,16 @@
 
 /*
  * Models the confirm parsing that sits between reading the old count and
- * writing the new one (the real driver decodes the multi-confirm here).
- * Costs the same in every variant; in a single context it is harmless.
+ * writing the new one: every race_window_every-th confirm carries a link
+ * statistics block that takes race_window_us to decode.  Costs the same in
+ * every variant; in a single context it is harmless.
  */
-static void wsm_confirm_parse_delay(void)
+static void wsm_confirm_parse_delay(struct bes2600_common *hw_priv)
 {
 	int us = READ_ONCE(bes2600_race_window_us);
+	int every = READ_ONCE(bes2600_race_window_every);
 
-	if (us > 0)
+	if (us > 0 && every > 0 && ++hw_priv->wsm_confirm_seq % every == 0)
 		udelay(us);
 }
 
@@ -47,7 +49,7 @@ int wsm_release_tx_buffer(struct bes2600_common *hw_priv, int count)
 	int ret = 0;
 	int hw_bufs_used = hw_priv->hw_bufs_used;
 
-	wsm_confirm_parse_delay();
+	wsm_confirm_parse_delay(hw_priv);
 	hw_priv->hw_bufs_used = hw_bufs_used - count;
 
 	if (WARN_ON(hw_priv->hw_bufs_used < 0)) {

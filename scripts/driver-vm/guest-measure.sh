@@ -18,7 +18,7 @@ nproc > $out/nproc
 
 load() {  # variant
   insmod /mnt/ko/$1.ko $PARAMS || { log "insmod $1 failed"; return 1; }
-  for i in $(seq 50); do [ -e /sys/class/net/wlan0 ] && break; sleep 0.1; done
+  for _w in $(seq 50); do [ -e /sys/class/net/wlan0 ] && break; sleep 0.1; done
   ip addr add 10.0.3.15/24 dev wlan0; ip link set wlan0 up
   busybox ping -c 2 -W 2 10.0.3.2 > /dev/null 2>&1 || log "$1: no ping reply over wlan0"
   return 0
@@ -63,8 +63,9 @@ while [ $i -le ${STORM_RUNS:-0} ]; do
   cut -d' ' -f1 /proc/uptime > $f.t1
   cat $S > $f.after
   # data path over wlan0 vs. management path over enu1
-  if busybox ping -c 3 -W 2 -I wlan0 10.0.3.2 > /dev/null 2>&1; then echo up > $f.wlan0; else echo dead > $f.wlan0; fi
-  if busybox ping -c 3 -W 2 -I enu1 10.0.2.2 > /dev/null 2>&1; then echo up > $f.enu1; else echo dead > $f.enu1; fi
+  # TCP probes: over wlan0 to the controller, over enu1 to the host (slirp gateway)
+  if timeout 10 iperf3 -c 10.0.3.2 -p $PORT -t 1 --connect-timeout 3000 > $f.probe-wlan0 2>&1; then echo up > $f.wlan0; else echo dead > $f.wlan0; fi
+  if timeout 10 iperf3 -c 10.0.2.2 -p $PORT -t 1 --connect-timeout 3000 > $f.probe-enu1 2>&1; then echo up > $f.enu1; else echo dead > $f.enu1; fi
   sleep ${STORM_SETTLE:-0}
   dmesg > $f.dmesg
   unload

@@ -14,7 +14,7 @@ initrd=${DRIVER_VM_INITRD:-/tmp/driver-vm-initrd.cpio.gz}
 [ -f "$initrd" ] || "$here/mkinitrd.sh" "$initrd" "$rel"
 timeout "$tmo" qemu-system-x86_64 -accel tcg,thread=multi -smp 2 -m 1024 \
   -kernel /boot/vmlinuz-$rel -initrd "$initrd" \
-  -append "console=ttyS0 quiet loglevel=3 log_buf_len=4M panic=5" \
+  -append "console=ttyS0 quiet loglevel=${DRIVER_VM_LOGLEVEL:-3} log_buf_len=4M panic=5" \
   -nographic -no-reboot \
   -fsdev local,id=hr,path=/,security_model=none,readonly=on \
   -device virtio-9p-pci,fsdev=hr,mount_tag=hostroot \
