@@ -48,6 +48,8 @@ int run_cli(int argc, char** argv) {
     add_deploy_commands(app, ctx);
     add_ssh_commands(app, ctx);
     add_build_commands(app, ctx);
+    add_iperf3_commands(app, ctx);
+    add_triage_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -15,5 +15,7 @@ void add_status_commands(CLI::App& app, Context& ctx);
 void add_deploy_commands(CLI::App& app, Context& ctx);
 void add_ssh_commands(CLI::App& app, Context& ctx);
 void add_build_commands(CLI::App& app, Context& ctx);
+void add_iperf3_commands(CLI::App& app, Context& ctx);
+void add_triage_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig
