@@ -34,6 +34,7 @@ const std::string& Iperf3Traffic::board_version() {
         const auto v = detect_remote_iperf3_version(
             board_, binary, std::chrono::milliseconds(static_cast<long long>(config_.timeouts.command_s * 1000)));
         board_json_stream_ = v.ok() && v->has_json_stream();
+        board_connect_timeout_ = !v.ok() || v->at_least(3, 2);
         board_version_ = v.ok() ? v->text : std::string();
     }
     return *board_version_;
@@ -46,7 +47,7 @@ StepResult Iperf3Traffic::run_step(const StepConfig& step, const std::string& bo
     const int port = server_ ? server_->port() : config_.iperf3.port;
     auto spec = iperf3_client_spec(step, config_.iperf3.board_binary, config_.iperf3.server_address, port, board_address);
     spec.json_stream = board_json_stream_;
-    spec.connect_timeout_ms = static_cast<int>(config_.timeouts.connect_s * 1000);
+    spec.connect_timeout_ms = board_connect_timeout_ ? static_cast<int>(config_.timeouts.connect_s * 1000) : 0;
 
     Iperf3RunHooks hooks;
     hooks.on_sample = [&](const Iperf3Sample& s) {

@@ -50,6 +50,7 @@ private:
     std::unique_ptr<Iperf3Server> server_;
     std::optional<std::string> board_version_;
     bool board_json_stream_ = false;
+    bool board_connect_timeout_ = true;
     std::optional<Iperf3StepResult> last_;
 };
 
