@@ -118,8 +118,9 @@ std::vector<std::string> iperf3_client_argv(const Iperf3ClientSpec& spec) {
     if (spec.omit > 0) argv.insert(argv.end(), {"-O", std::to_string(spec.omit)});
     if (const auto bits = iperf3_per_stream_bitrate(spec.rate_mbytes, spec.streams); bits > 0)
         argv.insert(argv.end(), {"-b", std::to_string(bits)});
-    argv.insert(argv.end(), {"-i", "1", "--forceflush", "-f", "k", "--connect-timeout",
-                             std::to_string(spec.connect_timeout_ms)});
+    argv.insert(argv.end(), {"-i", "1", "--forceflush", "-f", "k"});
+    if (spec.connect_timeout_ms > 0)
+        argv.insert(argv.end(), {"--connect-timeout", std::to_string(spec.connect_timeout_ms)});
     if (spec.json_stream) argv.insert(argv.end(), {"-J", "--json-stream"});
     return argv;
 }
@@ -127,7 +128,7 @@ std::vector<std::string> iperf3_client_argv(const Iperf3ClientSpec& spec) {
 Iperf3ClientRun run_iperf3_client(Remote& remote, const Iperf3ClientSpec& spec, const Iperf3StallPolicy& policy,
                                   const Iperf3RunHooks& hooks) {
     const auto started = Clock::now();
-    const double connect_s = spec.connect_timeout_ms / 1000.0;
+    const double connect_s = spec.connect_timeout_ms > 0 ? spec.connect_timeout_ms / 1000.0 : 10.0;
     auto parser = spec.json_stream ? make_iperf3_json_stream_parser("iperf3 client on " + remote.where())
                                    : make_iperf3_text_parser({spec.streams, spec.flow == Iperf3Flow::ServerToClient, false});
     StallWatch watch(policy, connect_s);

@@ -12,7 +12,7 @@
 //   -B <the board's data address> so traffic leaves through wlan0, never enu1;
 //   -c <the server's address as the board sees it>, -p <the run's port>;
 //   -i 1 --forceflush -f k: one text line per second, flushed at once, rates
-//     to 1 Kbit/s; --connect-timeout so a dead peer fails fast.
+//     to 1 Kbit/s; --connect-timeout (3.2+) so a dead peer fails fast.
 // With iperf3 >= 3.17 on the board, `-J --json-stream` replaces the text.
 //
 // Live samples and the final result: iperf3 3.12's `-J` is written only when
@@ -55,7 +55,7 @@ struct Iperf3ClientSpec {
     int seconds = 10;
     int omit = 0;
     bool json_stream = false;    // iperf3 >= 3.17 on the board
-    int connect_timeout_ms = 5000;
+    int connect_timeout_ms = 5000;  // 0: leave --connect-timeout out (iperf3 before 3.2 has none)
 };
 
 // "rx" -> ServerToClient (-R), "tx" -> ClientToServer. Throws Error(Config)

@@ -56,7 +56,7 @@ std::unique_ptr<Iperf3Server> Iperf3Server::start(const Iperf3ServerOptions& opt
     // Another process may take a free port between our check and the
     // server's bind (the controller is shared): then try the next one.
     int next = options.port_base;
-    std::string last_problem = "no port tried";
+    std::string last_problem = "no free port in that range";
     for (int attempt = 0; attempt < 5; ++attempt) {
         const auto port = find_free_tcp_port(options.bind_address, next, options.port_base + options.port_span - next);
         if (!port) break;

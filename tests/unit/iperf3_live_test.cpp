@@ -157,7 +157,7 @@ TEST(Iperf3Text, HostileLinesBecomeNotesNotSamples) {
         "[  5   1.00-2.00",
         "[  5]",
         "[  5]   1.00-2.00   sec  9e30 MBytes  32 Kbits/sec",
-        std::string("[  5]   1.00-2.00 \x01\xff sec", 26),
+        std::string("[  5]   1.00-2.00 \x01\xff sec"),
         std::string(100000, '['),
     };
     for (const auto& line : bad) EXPECT_TRUE(p->feed(line).empty()) << line.substr(0, 80);

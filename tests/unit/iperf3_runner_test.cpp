@@ -72,6 +72,9 @@ TEST(Iperf3ClientArgv, StepBecomesArgv) {
               (std::vector<std::string>{"/usr/bin/iperf3", "-c", "10.0.3.2", "-p", "5301", "-P", "1", "-t", "10", "-i",
                                         "1", "--forceflush", "-f", "k", "--connect-timeout", "5000", "-J",
                                         "--json-stream"}));
+    s.connect_timeout_ms = 0;  // an iperf3 older than 3.2
+    s.json_stream = false;
+    EXPECT_EQ(iperf3_client_argv(s).back(), "k");
     EXPECT_EQ(iperf3_per_stream_bitrate(4, 1), 32000000u);
     EXPECT_EQ(iperf3_per_stream_bitrate(1, 4), 2000000u);
     EXPECT_EQ(iperf3_per_stream_bitrate(0, 4), 0u);
