@@ -54,7 +54,8 @@ StepResult IperfTraffic::run_step(const StepConfig& step, const std::string& boa
     policy.zero_s = config_.timeouts.wedge_s;
     Iperf3RunHooks hooks;
     hooks.on_sample = [&](const Iperf3Sample& s) {
-        on_sample(Sample{s.end, s.mbytes_per_second(), s.omitted});
+        // iperf3's clock restarts at 0 after the warm-up: counted intervals follow it.
+        on_sample(Sample{s.omitted ? s.end : s.end + step.omit, s.mbytes_per_second(), s.omitted});
     };
     hooks.keep_going = keep_going;
     hooks.server_failure = [this] { return server_->failure(); };
@@ -76,14 +77,7 @@ StepResult IperfTraffic::run_step(const StepConfig& step, const std::string& boa
         out.status = r.client.stalls.empty() ? StepResult::Status::ClientFailed : StepResult::Status::Stalled;
         break;
     }
-    if (out.status != StepResult::Status::Ok && out.status != StepResult::Status::ServerDied) {
-        try {
-            server_->restart();  // the old server may still sit in the broken test
-        } catch (const Error& e) {
-            out.status = StepResult::Status::ServerDied;
-            out.error = e.what();
-        }
-    }
+    // run_iperf3_step already restarted the server after a step that did not complete.
     return out;
 }
 
