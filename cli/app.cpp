@@ -43,6 +43,7 @@ int run_cli(int argc, char** argv) {
     app.add_flag("--bisect", ctx.opts.bisect, "Exit 125 on infrastructure errors, so `git bisect run` skips");
 
     add_config_commands(app, ctx);
+    add_run_commands(app, ctx);
     add_history_commands(app, ctx);
     add_compare_commands(app, ctx);
     add_stats_commands(app, ctx);

@@ -10,6 +10,7 @@ namespace besrig {
 class Context;
 
 void add_config_commands(CLI::App& app, Context& ctx);
+void add_run_commands(CLI::App& app, Context& ctx);
 void add_history_commands(CLI::App& app, Context& ctx);
 void add_compare_commands(CLI::App& app, Context& ctx);
 void add_stats_commands(CLI::App& app, Context& ctx);
