@@ -98,23 +98,25 @@ struct LiveLogWatch::Follower : kmsg::RecordSink {
         if (!rep.is_splat()) return;
         std::optional<kmsg::StormEvent> ev;
         if (rep.time_s) ev = storm.add(*rep.time_s, rep.title);
-        std::lock_guard<std::mutex> lock(w.mutex_);
-        ++w.status_.fail_events;
-        if (!w.status_.first_fail) {
-            w.status_.first_fail = rep.title;
-            w.status_.first_fail_offset_s = offset;
+        {
+            std::lock_guard<std::mutex> lock(w.mutex_);
+            ++w.status_.fail_events;
+            if (!w.status_.first_fail) {
+                w.status_.first_fail = rep.title;
+                w.status_.first_fail_offset_s = offset;
+            }
+            if (ev) {
+                w.status_.storm = true;
+                w.status_.storm_offset_s = ev->offset_s;
+                w.status_.storm_title = ev->title;
+            }
+            if (storm.in_storm()) w.status_.storm_count = static_cast<int>(storm.storm_splats());
         }
-        if (ev) {
-            w.status_.storm = true;
-            w.status_.storm_offset_s = ev->offset_s;
-            w.status_.storm_title = ev->title;
-        }
-        if (storm.in_storm()) w.status_.storm_count = static_cast<int>(storm.storm_splats());
-        if (ev) {
-            // Stored once, as its own event, so reports can show "WARN storm at +13 s".
+        // Stored once, as its own event, so reports can show "WARN storm at +13 s"
+        // (outside the lock: insert_event takes it to read the position).
+        if (ev)
             insert_event("STORM", "WARN storm: " + ev->title, "", rep.function, rep.module, "fail", ev->offset_s,
                          static_cast<std::int64_t>(ev->count), "");
-        }
     }
 
     void insert_event(const std::string& klass, const std::string& title, const std::string& fp, const std::string& fn,
