@@ -46,6 +46,7 @@ int run_cli(int argc, char** argv) {
     add_history_commands(app, ctx);
     add_compare_commands(app, ctx);
     add_stats_commands(app, ctx);
+    add_phase5_commands(app, ctx);
     add_build_commands(app, ctx);
 
     try {

@@ -13,6 +13,7 @@ void add_config_commands(CLI::App& app, Context& ctx);
 void add_history_commands(CLI::App& app, Context& ctx);
 void add_compare_commands(CLI::App& app, Context& ctx);
 void add_stats_commands(CLI::App& app, Context& ctx);
+void add_phase5_commands(CLI::App& app, Context& ctx);
 void add_build_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig
