@@ -48,6 +48,8 @@ int run_cli(int argc, char** argv) {
     add_stats_commands(app, ctx);
     add_phase5_commands(app, ctx);
     add_build_commands(app, ctx);
+    add_iperf3_commands(app, ctx);
+    add_triage_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

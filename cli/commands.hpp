@@ -15,5 +15,7 @@ void add_compare_commands(CLI::App& app, Context& ctx);
 void add_stats_commands(CLI::App& app, Context& ctx);
 void add_phase5_commands(CLI::App& app, Context& ctx);
 void add_build_commands(CLI::App& app, Context& ctx);
+void add_iperf3_commands(CLI::App& app, Context& ctx);
+void add_triage_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig

@@ -4,23 +4,24 @@ namespace besrig {
 
 std::string to_string(RemoteErrorKind kind) {
     switch (kind) {
-    case RemoteErrorKind::Timeout: return "timed out";
-    case RemoteErrorKind::Refused: return "connection refused";
-    case RemoteErrorKind::Auth: return "authentication failed";
-    case RemoteErrorKind::HostKey: return "host key not trusted";
-    case RemoteErrorKind::Disconnected: return "disconnected";
-    case RemoteErrorKind::Transfer: return "transfer failed";
-    case RemoteErrorKind::Protocol: return "ssh error";
+        case RemoteErrorKind::Timeout: return "timeout";
+        case RemoteErrorKind::Refused: return "refused";
+        case RemoteErrorKind::Auth: return "auth";
+        case RemoteErrorKind::HostKey: return "host-key";
+        case RemoteErrorKind::Disconnected: return "disconnected";
+        case RemoteErrorKind::Transfer: return "transfer";
+        case RemoteErrorKind::Protocol: return "protocol";
+        case RemoteErrorKind::NonZeroExit: return "exit-status";
+        case RemoteErrorKind::BadReply: return "bad-reply";
     }
-    return "ssh error";
+    return "unknown";
 }
 
 std::string RemoteError::describe() const {
-    std::string s = host + ": ";
-    if (!command.empty()) s += "`" + command + "`: ";
-    s += to_string(kind);
-    if (!message.empty()) s += " (" + message + ")";
-    return s;
+    std::string out = host.empty() ? std::string("board") : host;
+    if (!command.empty()) out += ": `" + command + "`";
+    out += ": " + message;
+    return out;
 }
 
 }  // namespace besrig
