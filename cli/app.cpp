@@ -50,6 +50,7 @@ int run_cli(int argc, char** argv) {
     add_status_commands(app, ctx);
     add_deploy_commands(app, ctx);
     add_ssh_commands(app, ctx);
+    add_phase5_commands(app, ctx);
     add_build_commands(app, ctx);
     add_iperf3_commands(app, ctx);
     add_triage_commands(app, ctx);

@@ -17,6 +17,7 @@ void add_stats_commands(CLI::App& app, Context& ctx);
 void add_status_commands(CLI::App& app, Context& ctx);
 void add_deploy_commands(CLI::App& app, Context& ctx);
 void add_ssh_commands(CLI::App& app, Context& ctx);
+void add_phase5_commands(CLI::App& app, Context& ctx);
 void add_build_commands(CLI::App& app, Context& ctx);
 void add_iperf3_commands(CLI::App& app, Context& ctx);
 void add_triage_commands(CLI::App& app, Context& ctx);
