@@ -45,6 +45,7 @@ int run_cli(int argc, char** argv) {
     add_config_commands(app, ctx);
     add_history_commands(app, ctx);
     add_build_commands(app, ctx);
+    add_report_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

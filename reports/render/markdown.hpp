@@ -1,0 +1,24 @@
+// The Markdown verdict comment (BRIEF §7), shaped like the developer's own
+// Phase 7 notes: the verdict line first, then the facts that make it
+// reproducible, the numbers, the receipts, the events, the forensics and the
+// command to run it again. Tables stay narrow (a handful of short columns) so
+// the comment reads in a Gitea/GitHub pane without horizontal scrolling.
+#pragma once
+
+#include <string>
+
+#include "reports/render/model.hpp"
+
+namespace besrig::report {
+
+std::string render_markdown(const ReportModel& m);
+
+// A Markdown table: header cells, a per-column alignment ('l' or 'r'), rows.
+std::string md_table(const std::vector<std::string>& header, const std::string& align,
+                     const std::vector<std::vector<std::string>>& rows);
+
+// The verdict headline shared with `show` and the HTML title:
+// "EQUIVALENT — c-prep vs b: pooled -0.4 % (90 % CI -1.8..+1.0 %)".
+std::string verdict_headline(const ReportModel& m);
+
+}  // namespace besrig::report
