@@ -27,7 +27,8 @@ pre { background: #f5f5f5; padding: .6em .8em; overflow-x: auto; border-radius: 
 table { border-collapse: collapse; margin: .4em 0 1em; font-size: 14px; }
 th, td { border-bottom: 1px solid #ddd; padding: .25em .7em; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } td.r, th.r { text-align: right; font-variant-numeric: tabular-nums; }
-figure.chart { margin: .5em 0 1.2em; } figure.chart svg { width: 100%; height: auto; display: block; }
+figure.chart { margin: .5em 0 1.2em; } figure.chart > svg { width: 100%; height: auto; display: block; }
+.key svg { display: inline; width: 28px; height: 10px; vertical-align: middle; }
 figcaption { font-size: 13px; color: #444; } .key { margin-right: 1.2em; white-space: nowrap; }
 svg text { font: 11px system-ui, sans-serif; fill: #333; } svg .grid { stroke: #e3e3e3; stroke-width: 1; }
 svg .band0 { fill: #f7f7f7; } svg .band1 { fill: #ececec; } svg .bandlabel { font-weight: 600; }
@@ -270,7 +271,7 @@ std::string render_html(const ReportModel& m) {
     b << "<header>\n<h1>besrig run " << r.id << ": Phase 7 " << (r.is_baseline ? "baseline " : "") << "— patch "
       << esc(r.patch) << "</h1>\n<p><span class=\"verdict " << verdict_class(r.verdict) << "\">"
       << esc(r.verdict.empty() ? "NO VERDICT" : r.verdict) << "</span> " << esc(verdict_headline(m)) << "</p>\n";
-    if (!r.reason.empty()) b << "<p>" << esc(r.reason) << ".</p>\n";
+    if (!r.reason.empty() && number_at(m.details, "/comparison/pooled/ratio")) b << "<p>Why: " << esc(r.reason) << ".</p>\n";
     b << facts(m) << "</header>\n<main>\n";
     b << "<section>\n<h2>Throughput per second</h2>\n" << throughput_chart(m, tl) << "</section>\n";
     b << "<section>\n<h2>Per step" << (m.baseline ? ", against the baseline" : "") << "</h2>\n" << step_bars(m)

@@ -34,8 +34,7 @@ std::string md_table(const std::vector<std::string>& header, const std::string& 
 
 std::string verdict_headline(const ReportModel& m) {
     const auto& r = m.run;
-    std::string verdict = r.verdict.empty() ? (r.status == "running" ? "RUNNING" : "NO VERDICT") : r.verdict;
-    std::string s = verdict + " — " + (r.patch.empty() ? r.kind : r.patch);
+    std::string s = r.patch.empty() ? r.kind : r.patch;
     if (m.baseline) s += " vs " + m.baseline->run.patch + " (run " + std::to_string(m.baseline->run.id) + ")";
     if (auto ratio = number_at(m.details, "/comparison/pooled/ratio")) {
         s += ": pooled " + pct_from_ratio(*ratio) + " (90 % CI " +
@@ -56,12 +55,18 @@ std::string uptime(const RepRecord& r) {
 void header(std::ostringstream& o, const ReportModel& m) {
     const auto& r = m.run;
     o << "## Phase 7 " << (r.is_baseline ? "baseline " : "") << "— patch " << (r.patch.empty() ? "?" : r.patch)
-      << ": **" << (r.verdict.empty() ? "NO VERDICT" : r.verdict) << "**\n\n";
-    o << "**" << verdict_headline(m) << "**\n\n";
-    if (!r.reason.empty()) o << r.reason << ".\n\n";
-    if (r.exit_code) o << "Exit code " << *r.exit_code << ". ";
-    if (r.status != "finished") o << "Run status: **" << r.status << "**. ";
-    if (r.exit_code || r.status != "finished") o << "\n\n";
+      << ": **" << (r.verdict.empty() ? "NO VERDICT" : r.verdict) << "**";
+    if (r.exit_code) o << " (exit " << *r.exit_code << ")";
+    if (r.status != "finished") o << " — run " << r.status;
+    o << "\n\n";
+    if (auto ratio = number_at(m.details, "/comparison/pooled/ratio")) {
+        o << "**Pooled delta vs " << (m.baseline ? "baseline " + m.baseline->run.patch : std::string("the baseline"))
+          << ": " << pct_from_ratio(*ratio) << "**, 90 % CI "
+          << ratio_interval(number_at(m.details, "/comparison/pooled/lo"), number_at(m.details, "/comparison/pooled/hi"))
+          << (r.reason.empty() ? "" : ". Why: " + r.reason) << ".\n\n";
+    } else if (!r.reason.empty()) {
+        o << "**" << r.reason << ".**\n\n";
+    }
     const std::string sv = m.build && !m.build->srcversion.empty() ? "`" + m.build->srcversion + "`" : k_not_measured;
     const auto n_reps = m.patch_reps().size();
     o << "- **Date:** " << utc_minute(r.started_at) << " · **duration** "

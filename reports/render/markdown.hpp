@@ -17,8 +17,8 @@ std::string render_markdown(const ReportModel& m);
 std::string md_table(const std::vector<std::string>& header, const std::string& align,
                      const std::vector<std::vector<std::string>>& rows);
 
-// The verdict headline shared with `show` and the HTML title:
-// "EQUIVALENT — c-prep vs b: pooled -0.4 % (90 % CI -1.8..+1.0 %)".
+// The line under the verdict, shared with `show`, HTML and JUnit:
+// "c-prep vs b (run 1): pooled -0.4 % (90 % CI -1.8..+1.0 %)", or the reason.
 std::string verdict_headline(const ReportModel& m);
 
 }  // namespace besrig::report

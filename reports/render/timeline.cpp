@@ -43,6 +43,14 @@ std::vector<TimelineEntry> build_timeline(const ReportModel& m) {
         out.push_back({rep, off, "", kind == "HOST_DOWN" ? "host-down" : "wedge", "fail",
                        kind + " at " + offset(*off, true) + (detail ? ": " + *detail : ""), ""});
     }
+    std::vector<TimelineEntry> kept;
+    for (const auto& e : out) {
+        const bool told = e.kind == "splat" && std::any_of(out.begin(), out.end(), [&](const TimelineEntry& s) {
+                              return s.kind == "storm" && s.rep == e.rep && s.fingerprint == e.fingerprint;
+                          });
+        if (!told) kept.push_back(e);
+    }
+    out = std::move(kept);
     std::stable_sort(out.begin(), out.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
         const int ra = a.rep.value_or(0), rb = b.rep.value_or(0);
         if (ra != rb) return ra < rb;
@@ -52,9 +60,11 @@ std::vector<TimelineEntry> build_timeline(const ReportModel& m) {
 }
 
 std::string where(const TimelineEntry& e) {
+    const bool with_offset = e.kind == "splat" || e.kind == "notice";
     std::string s = e.rep ? "rep " + std::to_string(*e.rep) : "";
-    const std::string when = e.offset_s ? offset(*e.offset_s, e.kind != "splat") : "before stress";
-    s += (s.empty() ? "" : ", ") + when;
+    if (with_offset || !e.offset_s)
+        s += (s.empty() ? "" : ", ") + (e.offset_s ? offset(*e.offset_s, e.kind != "splat") : std::string("before stress"));
+    if (s.empty()) s = "run";
     if (!e.step.empty()) s += " (" + e.step + ")";
     return s;
 }

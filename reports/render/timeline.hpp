@@ -24,7 +24,8 @@ struct TimelineEntry {
 
 std::vector<TimelineEntry> build_timeline(const ReportModel& m);
 
-// "rep 1, +13 s" / "before stress" / "+17 s".
+// "rep 1, +13.2 s (rx-4M)" / "before stress"; without the offset when the
+// entry's text already says it ("WARN storm at +13 s: ...").
 std::string where(const TimelineEntry& e);
 
 }  // namespace besrig::report
