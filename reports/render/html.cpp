@@ -268,7 +268,7 @@ std::string render_html(const ReportModel& m) {
     const auto tl = build_timeline(m);
     const auto& r = m.run;
     std::ostringstream b;
-    b << "<header>\n<h1>besrig run " << r.id << ": Phase 7 " << (r.is_baseline ? "baseline " : "") << "— patch "
+    b << "<header>\n<h1>besrig run " << r.id << ": " << phase_title(r) << " — patch "
       << esc(r.patch) << "</h1>\n<p><span class=\"verdict " << verdict_class(r.verdict) << "\">"
       << esc(r.verdict.empty() ? "NO VERDICT" : r.verdict) << "</span> " << esc(verdict_headline(m)) << "</p>\n";
     if (!r.reason.empty() && number_at(m.details, "/comparison/pooled/ratio")) b << "<p>Why: " << esc(r.reason) << ".</p>\n";

@@ -32,6 +32,12 @@ std::string md_table(const std::vector<std::string>& header, const std::string& 
     return o.str();
 }
 
+std::string phase_title(const RunRecord& r) {
+    if (r.is_baseline || r.kind == "baseline") return "Phase 3 baseline";
+    if (r.kind.size() == 6 && r.kind.rfind("phase", 0) == 0) return "Phase " + r.kind.substr(5);
+    return r.kind.empty() ? "Run" : r.kind;
+}
+
 std::string verdict_headline(const ReportModel& m) {
     const auto& r = m.run;
     std::string s = r.patch.empty() ? r.kind : r.patch;
@@ -54,7 +60,7 @@ std::string uptime(const RepRecord& r) {
 
 void header(std::ostringstream& o, const ReportModel& m) {
     const auto& r = m.run;
-    o << "## Phase 7 " << (r.is_baseline ? "baseline " : "") << "— patch " << (r.patch.empty() ? "?" : r.patch)
+    o << "## " << phase_title(r) << " — patch " << (r.patch.empty() ? "?" : r.patch)
       << ": **" << (r.verdict.empty() ? "NO VERDICT" : r.verdict) << "**";
     if (r.exit_code) o << " (exit " << *r.exit_code << ")";
     if (r.status != "finished") o << " — run " << r.status;

@@ -21,4 +21,7 @@ std::string md_table(const std::vector<std::string>& header, const std::string& 
 // "c-prep vs b (run 1): pooled -0.4 % (90 % CI -1.8..+1.0 %)", or the reason.
 std::string verdict_headline(const ReportModel& m);
 
+// "Phase 7", "Phase 3 baseline", "Phase 6", or the run's kind.
+std::string phase_title(const RunRecord& r);
+
 }  // namespace besrig::report
