@@ -1,0 +1,71 @@
+// One-line reports found anywhere in a line: the bes2600 driver's own error
+// signatures and the config's kernel_log.extra_patterns.
+//
+// Every line is scanned once by a LiteralSet (a bitmap of the first two bytes
+// of every literal, then memcmp on a hit); only lines that contain a required
+// literal reach the more expensive checks, and std::regex runs only on lines
+// that contain its pattern's literal (or on every line, for a pattern without
+// one: slow, and said so in the docs).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+
+namespace besrig::kmsg {
+
+// Up to 64 literals; match() returns a bitmask of those found in a string.
+// A Wu-Manber scan: a window as long as the shortest literal slides along the
+// text and jumps by the shift its last two bytes allow, so ordinary log text
+// is skipped several bytes at a time and only windows ending in a literal's
+// own byte pair are compared.
+class LiteralSet {
+public:
+    // Returns the literal's bit index; literals shorter than 2 bytes are refused (-1).
+    int add(std::string literal);
+    std::uint64_t match(std::string_view s) const;
+    bool empty() const { return literals_.empty(); }
+
+private:
+    void build();
+    std::vector<std::string> literals_;
+    std::size_t window_ = 0;                          // length of the shortest literal
+    std::vector<std::uint8_t> shift_;                 // by byte pair: how far the window may jump
+    std::vector<std::pair<unsigned, int>> ends_;      // byte pairs that end a literal's window
+};
+
+struct LineMatch {
+    std::string_view klass;   // "BES2600" | "PATTERN"
+    std::string title;
+    std::string_view severity;
+};
+
+class LinePatterns {
+public:
+    // Throws besrig::Error (Config) naming kernel_log.extra_patterns[i] for a bad regex.
+    explicit LinePatterns(const std::vector<LogPattern>& extra);
+    std::optional<LineMatch> match(std::string_view msg) const;
+
+private:
+    struct Extra {
+        LogPattern pattern;
+        std::regex re;
+        int literal_bit = -1;  // -1: no usable literal, the regex runs on every line
+    };
+    LiteralSet literals_;
+    std::uint64_t driver_bits_ = 0;
+    int bit_link_break_ = -1, bit_pm_ind_ = -1, bit_sdio_read_ = -1, bit_timeout_ = -1, bit_timed_out_ = -1, bit_bes_ = -1;
+    std::vector<Extra> extra_;
+};
+
+// The longest run of literal characters in a regex (for the prefilter); empty if none of length >= 3.
+std::string regex_literal(std::string_view re);
+
+}  // namespace besrig::kmsg
