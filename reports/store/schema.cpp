@@ -11,7 +11,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a shipped
 // entry: add a new one.
-constexpr std::array<const char*, 2> k_migrations = {
+constexpr std::array<const char*, 3> k_migrations = {
     R"SQL(
 CREATE TABLE rigs (
   id INTEGER PRIMARY KEY,
@@ -210,6 +210,17 @@ CREATE TABLE receipts (
     R"SQL(
 ALTER TABLE builds ADD COLUMN inputs_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX builds_inputs ON builds(inputs_hash);
+)SQL",
+    // v3: indexes for reading many runs fast (history, the nightly trend, one
+    // run's report): newest-first listings by time and by kind, the rows that
+    // hang off a run, and "first seen" lookups of kernel-log fingerprints.
+    R"SQL(
+CREATE INDEX runs_started ON runs(started_at);
+CREATE INDEX runs_kind_started ON runs(kind, started_at);
+CREATE INDEX artifacts_run ON artifacts(run_id);
+CREATE INDEX receipts_run ON receipts(run_id);
+CREATE INDEX verdict_metrics_run ON verdict_metrics(run_id);
+CREATE INDEX kernel_events_fingerprint ON kernel_events(fingerprint);
 )SQL",
 };
 
