@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "kmsg_test_support.hpp"
 #include "rig/kmsg/frames.hpp"
 #include "rig/kmsg/line_patterns.hpp"
@@ -222,6 +224,29 @@ TEST(LinePatterns, RegexLiteralOnlyWhenRequired) {
     EXPECT_EQ(regex_literal("a|bcd"), "");
     EXPECT_EQ(regex_literal("(optional)?xy"), "");
     EXPECT_EQ(regex_literal(R"(timeout\.x)"), "timeout.x");
+}
+
+}  // namespace
+}  // namespace besrig::kmsg
+
+namespace besrig::kmsg {
+namespace {
+
+TEST(LiteralSet, AgreesWithPlainSearchOnRandomText) {
+    std::mt19937 rng(7);
+    const std::vector<std::string> lits{"timeout", "bes2600", "link break between lmac and host", "ab", "xyz"};
+    LiteralSet set;
+    for (const auto& l : lits) set.add(l);
+    const std::string alphabet = "abxyzetimou bes2600link";
+    for (int round = 0; round < 3000; ++round) {
+        std::string s(rng() % 80, ' ');
+        for (auto& ch : s) ch = alphabet[rng() % alphabet.size()];
+        if (rng() % 3 == 0) s.insert(rng() % (s.size() + 1), lits[rng() % lits.size()]);
+        std::uint64_t want = 0;
+        for (std::size_t i = 0; i < lits.size(); ++i)
+            if (s.find(lits[i]) != std::string::npos) want |= 1ULL << i;
+        ASSERT_EQ(set.match(s), want) << s;
+    }
 }
 
 }  // namespace
