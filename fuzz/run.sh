@@ -40,4 +40,4 @@ printf '\001%s\n%s\n%s\n' '4,1,100,-;WARNING: CPU: 0 PID: 1 at a.c:1 f+0x1/0x2 [
     '4,5,200,-;Call Trace:\x0a f+0x1/0x2' > "$corpus/seed-kmsg"
 
 cd "$build"
-exec ./kmsg_fuzz -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$corpus"
+exec "$build/fuzz/kmsg_fuzz" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$corpus"

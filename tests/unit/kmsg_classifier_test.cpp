@@ -172,6 +172,25 @@ TEST(Classifier, LiveFeedEmitsAReportWhenItsEndArrives) {
     EXPECT_EQ(k.open_reports(), 0u);
 }
 
+TEST(Classifier, LiveHungTaskClosesWhenTheStreamGoesQuiet) {
+    KernelLogClassifier k;
+    std::vector<KernelReport> out;
+    LogRecord rec;
+    rec.time_s = 500.0;
+    for (const char* line : {"INFO: task kworker/0:1:12 blocked for more than 122 seconds.", "Call Trace:",
+                             " __schedule+0x1/0x2", " wait_for_completion_timeout+0x1/0x2",
+                             " wsm_cmd_send+0x1/0x2 [bes2600]"}) {
+        rec.text = line;
+        k.feed(rec, out);
+    }
+    k.close_idle(505.0, out);
+    EXPECT_TRUE(out.empty());
+    k.close_idle(511.0, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].title, "INFO: task hung in wsm_cmd_send");
+    EXPECT_EQ(out[0].module, "bes2600");
+}
+
 TEST(Classifier, InterleavedContextsStaySeparate) {
     const auto c = classify(
         "[ 10.000000][ T100] WARNING: CPU: 0 PID: 100 at a/b.c:1 first_fn+0x1/0x2\n"
