@@ -44,6 +44,8 @@ int run_cli(int argc, char** argv) {
 
     add_config_commands(app, ctx);
     add_history_commands(app, ctx);
+    add_build_commands(app, ctx);
+    add_iperf3_commands(app, ctx);
     add_triage_commands(app, ctx);
 
     try {

@@ -11,6 +11,8 @@ class Context;
 
 void add_config_commands(CLI::App& app, Context& ctx);
 void add_history_commands(CLI::App& app, Context& ctx);
+void add_build_commands(CLI::App& app, Context& ctx);
+void add_iperf3_commands(CLI::App& app, Context& ctx);
 void add_triage_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig

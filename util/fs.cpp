@@ -36,6 +36,14 @@ std::filesystem::path xdg_config_home() { return env_or("XDG_CONFIG_HOME", home(
 
 std::filesystem::path besrig_data_dir() { return env_or("BESRIG_DATA_DIR", BESRIG_SOURCE_DIR); }
 
+std::filesystem::path resolve_data_path(std::string_view path) {
+    const auto p = expand_home(path);
+    if (p.is_absolute()) return p;
+    std::error_code ec;
+    if (std::filesystem::exists(p, ec)) return std::filesystem::absolute(p);
+    return besrig_data_dir() / p;
+}
+
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw_infra(path.string() + ": cannot open: " + std::strerror(errno));

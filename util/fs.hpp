@@ -16,6 +16,9 @@ std::filesystem::path xdg_config_home();  // $XDG_CONFIG_HOME or ~/.config
 // Where besrig's own shipped files live (driver sources, patches, sim scripts):
 // $BESRIG_DATA_DIR, else the source tree it was built from.
 std::filesystem::path besrig_data_dir();
+// A path from the config: "~" expanded; a relative path is taken from the
+// current directory when it exists there, else from besrig_data_dir().
+std::filesystem::path resolve_data_path(std::string_view path);
 
 // Throws Error(Infra) naming the file.
 std::string read_file(const std::filesystem::path& path);

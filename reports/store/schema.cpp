@@ -11,7 +11,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a shipped
 // entry: add a new one.
-constexpr std::array<const char*, 1> k_migrations = {
+constexpr std::array<const char*, 2> k_migrations = {
     R"SQL(
 CREATE TABLE rigs (
   id INTEGER PRIMARY KEY,
@@ -204,6 +204,12 @@ CREATE TABLE receipts (
   ok INTEGER NOT NULL,
   detail TEXT NOT NULL DEFAULT ''
 );
+)SQL",
+    // v2: builds remember the hash of their inputs (source tree, patch series,
+    // headers, toolchain) so rebuilding identical inputs reuses the stored build.
+    R"SQL(
+ALTER TABLE builds ADD COLUMN inputs_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX builds_inputs ON builds(inputs_hash);
 )SQL",
 };
 

@@ -27,6 +27,9 @@ enum class RemoteErrorKind {
     Disconnected,  // the link dropped mid-operation (keepalive noticed)
     Transfer,      // SFTP failed (disk full, permission ...)
     Protocol,      // anything else libssh reports
+    // Raised by the board layer (rig/board), never by run() itself:
+    NonZeroExit,   // the board ran the command and it failed (exit status, stderr in the message)
+    BadReply,      // the board answered, but not what the command prints (garbage, shown printable())
 };
 
 std::string to_string(RemoteErrorKind kind);

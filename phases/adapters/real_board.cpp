@@ -1,0 +1,200 @@
+#include "phases/adapters/real_board.hpp"
+
+#include <thread>
+
+#include "rig/board/deploy.hpp"
+#include "rig/board/module_identity.hpp"
+#include "rig/board/probes.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+#include "util/terminal.hpp"
+
+namespace besrig::phases {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+ModuleBuild to_module_build(const BuildRecord& b) {
+    ModuleBuild m;
+    m.path = b.path;
+    m.sha256 = b.sha256;
+    m.srcversion = b.srcversion;
+    m.patch = b.patch;
+    m.vermagic = b.vermagic;
+    return m;
+}
+
+}  // namespace
+
+bool is_link_failure(const RemoteError& e) {
+    return e.kind == RemoteErrorKind::Timeout || e.kind == RemoteErrorKind::Refused ||
+           e.kind == RemoteErrorKind::Disconnected;
+}
+
+RealBoard::RealBoard(const RigConfig& config, ConnectOptions options) : config_(config), options_(options) {}
+
+std::chrono::milliseconds RealBoard::command_timeout() const {
+    return std::chrono::milliseconds(static_cast<long long>(config_.timeouts.command_s * 1000));
+}
+
+Remote& RealBoard::remote() {
+    if (!remote_) {
+        auto r = try_connect_board(config_, options_);
+        if (!r) {
+            if (is_link_failure(r.error())) throw BoardUnreachable(r.error().describe());
+            throw_infra(r.error().describe());
+        }
+        remote_ = std::move(r.value());
+    }
+    return *remote_;
+}
+
+template <typename T>
+T RealBoard::check(Result<T, RemoteError> r) {
+    if (r) return std::move(r).value();
+    if (is_link_failure(r.error())) {
+        remote_.reset();  // reconnect next time
+        throw BoardUnreachable(r.error().describe());
+    }
+    throw_infra(r.error().describe());
+}
+
+std::string RealBoard::kernel_release() {
+    if (release_.empty()) release_ = check(board::kernel_release(remote(), command_timeout()));
+    return release_;
+}
+
+std::vector<std::string> RealBoard::preflight_problems() {
+    std::vector<std::string> problems;
+    const auto tools = check(board::tools_present(
+        remote(), {"iperf3", "ip", "ping", "sha256sum", "insmod", "rmmod", "dmesg", "cat"}, command_timeout()));
+    for (const auto& t : tools.missing) problems.push_back(t + " is missing on the board");
+    const auto target = config_.module_install_path(kernel_release());
+    const auto space = check(board::free_space(remote(), target, command_timeout()));
+    if (space.available_bytes < 8ull * 1024 * 1024)
+        problems.push_back("only " + format_bytes(space.available_bytes) + " free at " + space.path +
+                           " (need 8 MiB for a module and its previous copy)");
+    return problems;
+}
+
+double RealBoard::uptime_s() { return check(board::uptime_seconds(remote(), command_timeout())); }
+
+RunningModule RealBoard::running_module() {
+    const auto r = check(board::running_module(remote(), config_.module.name, command_timeout()));
+    return RunningModule{r.loaded, r.srcversion, r.version, board::taint_letters(r.tainted)};
+}
+
+void RealBoard::install(const BuildRecord& build) {
+    const auto target = config_.module_install_path(kernel_release());
+    const auto installed = check(board::installed_module(remote(), target, command_timeout()));
+    if (installed.present && installed.sha256 == build.sha256) return;  // already the installed file
+    board::DeployOptions opts;
+    opts.load = false;
+    board::DeployState state;
+    try {
+        board::deploy_module(remote(), config_, to_module_build(build), opts, {}, state);
+    } catch (const Error& e) {
+        if (!management_alive()) throw BoardUnreachable(e.what());
+        throw;
+    }
+}
+
+void RealBoard::reload(const BuildRecord& build) {
+    board::DeployState state;
+    try {
+        board::reload_and_prove(remote(), config_, config_.module_install_path(kernel_release()), build.srcversion, {},
+                                state);
+    } catch (const Error& e) {
+        if (!management_alive()) throw BoardUnreachable(e.what());
+        throw;
+    }
+}
+
+void RealBoard::reboot() {
+    // Detached, so the reply comes back before the link goes.
+    (void)remote().run_script("(sleep 1; reboot) >/dev/null 2>&1 &", {}, std::chrono::seconds(5));
+    remote_.reset();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    wait_reachable(std::chrono::milliseconds(static_cast<long long>(config_.timeouts.boot_s * 1000)));
+}
+
+void RealBoard::wait_reachable(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    std::string last;
+    while (Clock::now() < deadline) {
+        remote_.reset();
+        auto r = try_connect_board(config_, options_);
+        if (r) {
+            remote_ = std::move(r.value());
+            auto probe = remote_->run({"true"}, std::chrono::seconds(5));
+            if (probe && probe->exit_status == 0) return;
+        } else {
+            last = r.error().describe();
+            if (!is_link_failure(r.error())) throw_infra(last);
+        }
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+    }
+    remote_.reset();
+    throw BoardUnreachable("the board did not answer on its management link within " +
+                           format_seconds(static_cast<double>(timeout.count()) / 1000) + (last.empty() ? "" : ": " + last));
+}
+
+std::string RealBoard::wait_data_link(std::chrono::milliseconds timeout) {
+    if (config_.board.data.address_source == "static") return config_.board.data.address;
+    const auto deadline = Clock::now() + timeout;
+    board::LinkState last;
+    while (true) {
+        last = check(board::link_state(remote(), config_.board.data.interface, command_timeout()));
+        if (last.up() && !last.ipv4.empty()) return last.ipv4.front().substr(0, last.ipv4.front().find('/'));
+        if (Clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    throw Error(ErrorKind::PatchFailure,
+                config_.board.data.interface + " did not come up within " +
+                    format_seconds(static_cast<double>(timeout.count()) / 1000) + " (exists: " +
+                    (last.exists ? "yes" : "no") + ", operstate: " + (last.operstate.empty() ? "?" : last.operstate) +
+                    ", carrier: " + (last.carrier ? "yes" : "no") + ", address: " +
+                    (last.ipv4.empty() ? "none" : last.ipv4.front()) + ")");
+}
+
+bool RealBoard::probe_data_path(const std::string& peer) {
+    auto r = remote().run({"ping", "-c", "1", "-W", "1", "-I", config_.board.data.interface, peer},
+                          std::chrono::seconds(4));
+    if (!r && is_link_failure(r.error())) remote_.reset();
+    return r && r->exit_status == 0;
+}
+
+bool RealBoard::management_alive() {
+    try {
+        auto r = remote().run({"true"}, std::chrono::milliseconds(static_cast<long long>(config_.timeouts.keepalive_s * 1000 + 2000)));
+        if (!r) remote_.reset();
+        return r && r->exit_status == 0;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
+std::map<std::string, std::string> RealBoard::read_files(const std::vector<std::string>& paths) {
+    std::map<std::string, std::string> out;
+    if (paths.empty()) return out;
+    const auto r = check(remote().run_script(
+        "for f in \"$@\"; do printf '\\036%s\\n' \"$f\"; cat \"$f\" 2>/dev/null || echo '(absent)'; done", paths,
+        command_timeout()));
+    std::string current;
+    for (const auto& line : split_lines(r.out)) {
+        if (!line.empty() && line[0] == '\x1e') {
+            current = line.substr(1);
+            out[current];
+        } else if (!current.empty()) {
+            out[current] += line + "\n";
+        }
+    }
+    return out;
+}
+
+void RealBoard::mark_log(const std::string& text) {
+    const auto r = check(remote().run_script("echo \"$1\" > /dev/kmsg", {text}, command_timeout()));
+    if (r.exit_status != 0) throw_infra("cannot write to /dev/kmsg on the board: " + printable(r.err));
+}
+
+}  // namespace besrig::phases

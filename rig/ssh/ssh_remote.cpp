@@ -1,0 +1,274 @@
+#include "rig/ssh/ssh_remote.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <poll.h>
+#include <unistd.h>
+
+#include "rig/ssh/link_watch.hpp"
+#include "rig/ssh/tcp_connect.hpp"
+#include "util/strings.hpp"
+
+namespace besrig::ssh {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// One authenticated-or-not libssh step failed: which kind is it?
+RemoteErrorKind kind_of_failure(ssh_session s, Clock::time_point started, milliseconds limit) {
+    if (Clock::now() - started >= limit) return RemoteErrorKind::Timeout;
+    if (ssh_is_connected(s) == 0) return RemoteErrorKind::Disconnected;
+    return RemoteErrorKind::Protocol;
+}
+
+// Authenticates with the identity file, then the agent. Returns what was
+// tried and why it failed, for the Auth message.
+Result<Done, RemoteError> authenticate(ssh_session s, const SshSettings& cfg, const std::string& where,
+                                       Clock::time_point started) {
+    std::vector<std::string> tried;
+    auto failed_step = [&](const std::string& what) -> Result<Done, RemoteError> {
+        const auto kind = kind_of_failure(s, started, cfg.connect_timeout);
+        return fail(RemoteError{kind == RemoteErrorKind::Protocol ? RemoteErrorKind::Auth : kind, where,
+                                "authenticate", what + " (libssh: " + ssh_get_error(s) + ")"});
+    };
+    std::error_code ec;
+    if (!cfg.identity_file.empty() && std::filesystem::exists(cfg.identity_file, ec)) {
+        ssh_key raw = nullptr;
+        if (ssh_pki_import_privkey_file(cfg.identity_file.c_str(), nullptr, nullptr, nullptr, &raw) != SSH_OK) {
+            tried.push_back("identity file " + cfg.identity_file.string() +
+                            " unreadable (not a private key, or protected by a passphrase)");
+        } else {
+            KeyPtr key(raw);
+            const int rc = ssh_userauth_publickey(s, nullptr, key.get());
+            if (rc == SSH_AUTH_SUCCESS) return Done{};
+            if (rc == SSH_AUTH_ERROR) return failed_step("public key authentication failed");
+            tried.push_back("identity file " + cfg.identity_file.string() + " refused by the board");
+        }
+    } else {
+        tried.push_back("identity file " + (cfg.identity_file.empty() ? std::string("(none configured)")
+                                                                        : cfg.identity_file.string() + " missing"));
+    }
+    if (const char* sock = std::getenv("SSH_AUTH_SOCK"); sock != nullptr && *sock != '\0') {
+        const int rc = ssh_userauth_agent(s, nullptr);
+        if (rc == SSH_AUTH_SUCCESS) return Done{};
+        if (rc == SSH_AUTH_ERROR && ssh_is_connected(s) == 0) return failed_step("agent authentication failed");
+        tried.push_back("ssh-agent keys refused");
+    } else {
+        tried.push_back("no ssh-agent ($SSH_AUTH_SOCK unset)");
+    }
+    return fail(RemoteError{RemoteErrorKind::Auth, where, "authenticate",
+                            "permission denied for user " + printable(cfg.user) + ": " + join(tried, "; ") +
+                                " (check board.mgmt.identity_file and the board's authorized_keys)"});
+}
+
+// Splits a byte stream into lines for a LineHandler; the rest waits for more.
+class LineSplitter {
+public:
+    explicit LineSplitter(const LineHandler& handler) : handler_(handler) {}
+    void feed(const char* data, std::size_t n) {
+        pending_.append(data, n);
+        std::size_t start = 0;
+        for (std::size_t nl = pending_.find('\n'); nl != std::string::npos; nl = pending_.find('\n', start)) {
+            emit(pending_.substr(start, nl - start));
+            start = nl + 1;
+        }
+        pending_.erase(0, start);
+    }
+    void finish() {
+        if (!pending_.empty()) emit(pending_);
+        pending_.clear();
+    }
+
+private:
+    void emit(std::string line) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (handler_) handler_(line);
+    }
+    const LineHandler& handler_;
+    std::string pending_;
+};
+
+}  // namespace
+
+std::string describe_endpoint(const std::string& user, const std::string& host, int port) {
+    return user + "@" + host + ":" + std::to_string(port);
+}
+
+SshRemote::SshRemote(SshSettings settings, SessionPtr session, HostKeyFacts key)
+    : settings_(std::move(settings)),
+      session_(std::move(session)),
+      host_key_(std::move(key)),
+      where_(describe_endpoint(settings_.user, settings_.host, settings_.port)) {}
+
+Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSettings& cfg) {
+    const std::string where = describe_endpoint(cfg.user, cfg.host, cfg.port);
+    const auto started = Clock::now();
+    auto fd = tcp_connect(cfg.host, cfg.port, cfg.connect_timeout, where);
+    if (!fd) return fail(fd.error());
+
+    SessionPtr s(ssh_new());
+    if (!s) {
+        ::close(*fd);
+        return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", "ssh_new failed (out of memory?)"});
+    }
+    socket_t sock = *fd;
+    if (ssh_options_set(s.get(), SSH_OPTIONS_FD, &sock) != SSH_OK) {
+        ::close(sock);
+        return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", ssh_get_error(s.get())});
+    }
+    // From here libssh owns the socket.
+    const int port = cfg.port;
+    const int no = 0;
+    const int quiet = SSH_LOG_NOLOG;
+    const auto timeout_s = std::chrono::duration_cast<std::chrono::seconds>(cfg.connect_timeout);
+    const long secs = static_cast<long>(timeout_s.count());
+    const long usecs = static_cast<long>(
+        std::chrono::duration_cast<std::chrono::microseconds>(cfg.connect_timeout - timeout_s).count());
+    const std::string known_hosts = cfg.known_hosts.string();
+    ssh_options_set(s.get(), SSH_OPTIONS_LOG_VERBOSITY, &quiet);
+    ssh_options_set(s.get(), SSH_OPTIONS_PROCESS_CONFIG, &no);  // ~/.ssh/config must not change what we check
+    ssh_options_set(s.get(), SSH_OPTIONS_HOST, cfg.host.c_str());
+    ssh_options_set(s.get(), SSH_OPTIONS_PORT, &port);
+    ssh_options_set(s.get(), SSH_OPTIONS_USER, cfg.user.c_str());
+    ssh_options_set(s.get(), SSH_OPTIONS_KNOWNHOSTS, known_hosts.c_str());
+    ssh_options_set(s.get(), SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");  // only the configured file counts
+    ssh_options_set(s.get(), SSH_OPTIONS_TIMEOUT, &secs);
+    ssh_options_set(s.get(), SSH_OPTIONS_TIMEOUT_USEC, &usecs);
+
+    if (ssh_connect(s.get()) != SSH_OK) {
+        const auto kind = kind_of_failure(s.get(), started, cfg.connect_timeout);
+        return fail(RemoteError{kind == RemoteErrorKind::Disconnected ? RemoteErrorKind::Protocol : kind, where,
+                                "connect", std::string("SSH handshake failed (libssh: ") + ssh_get_error(s.get()) + ")"});
+    }
+    auto key = verify_host_key(s.get(), cfg.policy, cfg.known_hosts, cfg.host, cfg.port, where);
+    if (!key) return fail(key.error());
+    if (auto auth = authenticate(s.get(), cfg, where, started); !auth) return fail(auth.error());
+    return std::unique_ptr<SshRemote>(new SshRemote(cfg, std::move(s), std::move(key).value()));
+}
+
+RemoteError SshRemote::error(RemoteErrorKind kind, const std::string& command, const std::string& message) const {
+    return RemoteError{kind, where_, command, message};
+}
+
+RemoteError SshRemote::libssh_error(const std::string& command, const std::string& what) const {
+    const bool gone = ssh_is_connected(session_.get()) == 0;
+    return error(gone ? RemoteErrorKind::Disconnected : RemoteErrorKind::Protocol, command,
+                 what + " (libssh: " + ssh_get_error(session_.get()) + ")");
+}
+
+Result<SshRemote::ExecEnd, RemoteError> SshRemote::exec(const std::string& command, const Sinks& sinks,
+                                                         const ExecLimits& limits) {
+    ssh_session s = session_.get();
+    ChannelPtr ch(ssh_channel_new(s));
+    if (!ch) return fail(libssh_error(command, "cannot create a channel"));
+    if (ssh_channel_open_session(ch.get()) != SSH_OK) return fail(libssh_error(command, "cannot open a session channel"));
+    if (ssh_channel_request_exec(ch.get(), command.c_str()) != SSH_OK)
+        return fail(libssh_error(command, "the board refused to run the command"));
+
+    const auto started = Clock::now();
+    const bool has_deadline = limits.timeout.count() > 0;
+    const auto deadline = started + limits.timeout;
+    LinkWatch watch(s, settings_.keepalive);
+    std::vector<char> buf(32 * 1024);
+    const auto size = static_cast<std::uint32_t>(buf.size());
+
+    // Reads whatever both streams hold now; true if anything came.
+    auto drain = [&]() -> Result<bool, RemoteError> {
+        bool got = false;
+        for (int is_stderr = 0; is_stderr <= 1; ++is_stderr) {
+            for (;;) {
+                const int n = ssh_channel_read_nonblocking(ch.get(), buf.data(), size, is_stderr);
+                if (n == SSH_ERROR) return fail(libssh_error(command, "reading output failed"));
+                if (n <= 0) break;  // 0: nothing now; SSH_EOF: nothing ever
+                got = true;
+                const auto& sink = is_stderr ? sinks.err : sinks.out;
+                if (sink) sink(buf.data(), static_cast<std::size_t>(n));
+            }
+        }
+        return got;
+    };
+    // We end the command: SIGTERM on the board, then the channel is closed.
+    auto stop = [&] {
+        ssh_channel_request_send_signal(ch.get(), "TERM");
+        ssh_channel_send_eof(ch.get());
+    };
+
+    for (;;) {
+        auto got = drain();
+        if (!got) return fail(got.error());
+        if (ssh_channel_is_eof(ch.get()) != 0 || ssh_channel_is_closed(ch.get()) != 0) {
+            for (;;) {  // what arrived together with the EOF
+                auto more = drain();
+                if (!more) return fail(more.error());
+                if (!*more) break;
+            }
+            break;
+        }
+        if (limits.keep_going && *limits.keep_going && !(*limits.keep_going)()) {
+            stop();
+            return ExecEnd{-1, true};
+        }
+        if (has_deadline && Clock::now() >= deadline) {
+            stop();
+            return fail(error(RemoteErrorKind::Timeout, command,
+                              "timed out after " + format_seconds(seconds_since(started)) + " (command still running; sent SIGTERM)"));
+        }
+        if (!watch.alive())
+            return fail(error(RemoteErrorKind::Disconnected, command,
+                              "the board stopped answering keepalives (link dead for " +
+                                  format_seconds(3.0 * static_cast<double>(settings_.keepalive.count()) / 1000.0) + ")"));
+        if (*got) continue;
+        int wait_ms = 100;
+        if (has_deadline) {
+            const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
+            wait_ms = static_cast<int>(std::clamp<long long>(left, 1, wait_ms));
+        }
+        pollfd p{ssh_get_fd(s), POLLIN, 0};
+        if (::poll(&p, 1, wait_ms) < 0 && errno != EINTR)
+            return fail(error(RemoteErrorKind::Disconnected, command, "poll on the connection failed"));
+    }
+    const int status = ssh_channel_get_exit_status(ch.get());
+    return ExecEnd{status < 0 ? -1 : status, false};
+}
+
+Result<RemoteOutput, RemoteError> SshRemote::run_command(const std::string& command, milliseconds timeout) {
+    RemoteOutput out;
+    const auto started = Clock::now();
+    Sinks sinks{[&](const char* d, std::size_t n) { out.out.append(d, n); },
+                [&](const char* d, std::size_t n) { out.err.append(d, n); }};
+    auto end = exec(command, sinks, ExecLimits{timeout, nullptr});
+    if (!end) return fail(end.error());
+    out.exit_status = end->exit_status;
+    out.seconds = seconds_since(started);
+    return out;
+}
+
+Result<RemoteOutput, RemoteError> SshRemote::run(const std::vector<std::string>& argv, milliseconds timeout) {
+    return run_command(shell_join(argv), timeout);
+}
+
+Result<RemoteOutput, RemoteError> SshRemote::run_script(const std::string& script, const std::vector<std::string>& args,
+                                                        milliseconds timeout) {
+    // sh -c SCRIPT NAME ARGS...: the script sees the arguments as "$1".."$N".
+    std::vector<std::string> argv{"sh", "-c", script, "besrig"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(shell_join(argv), timeout);
+}
+
+Result<int, RemoteError> SshRemote::stream(const std::vector<std::string>& argv, const StreamOptions& options) {
+    LineSplitter out(options.on_stdout);
+    LineSplitter err(options.on_stderr);
+    Sinks sinks{[&](const char* d, std::size_t n) { out.feed(d, n); },
+                [&](const char* d, std::size_t n) { err.feed(d, n); }};
+    auto end = exec(shell_join(argv), sinks, ExecLimits{options.timeout, &options.keep_going});
+    out.finish();
+    err.finish();
+    if (!end) return fail(end.error());
+    return end->stopped ? -1 : end->exit_status;
+}
+
+}  // namespace besrig::ssh

@@ -1,0 +1,233 @@
+// The Phase 7 protocol against fakes at every port: each failure path of
+// BRIEF §4 (storm, wedge, dead host, dead iperf3 server, Ctrl-C) drives the
+// verdict, forensics, rollback and what is stored.
+#include <gtest/gtest.h>
+
+#include "config/loader.hpp"
+#include "phases/phase7/protocol.hpp"
+#include "reports/store/store.hpp"
+#include "tests/unit/fake_elf.hpp"
+#include "tests/unit/fake_ports.hpp"
+#include "tests/unit/test_support.hpp"
+#include "util/interrupt.hpp"
+#include "util/terminal.hpp"
+
+namespace besrig::phase7 {
+namespace {
+
+using namespace besrig::phases;
+using namespace besrig::test;
+
+using test::TempDir;
+
+class Phase7Test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        reset_interrupts();
+        ConfigInputs in;
+        in.file = dir.write("rig.json", R"({"profiles": {"t": {"fresh_chip": "reload", "uptime_window_s": 780,
+            "steps": [{"name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": 10, "omit": 1},
+                      {"name": "tx-max", "direction": "tx", "rate_mbytes": 0, "streams": 1, "seconds": 10, "omit": 1}]}},
+            "phase7": {"profile": "t", "reps": 2, "counters": ["/sys/kernel/debug/bes2600/status"]},
+            "timeouts": {"wedge_s": 3}, "kernel_log": {"storm": {"count": 10, "window_s": 5}}})");
+        config = load_config(in).config;
+        store = std::make_unique<Store>(dir.path() / "besrig.db");
+        bundle = std::make_unique<Bundle>(dir.path() / "bundle", *store);
+        add_build("b", "SRCB");
+        add_build("c", "SRCC");
+    }
+    void TearDown() override { reset_interrupts(); }
+
+    void add_build(const std::string& patch, const std::string& srcversion) {
+        BuildMeta meta;
+        meta.patch = patch;
+        bundle->add(dir.write(patch + ".ko", test::fake_module({"srcversion=" + srcversion, "name=bes2600",
+                                                                  "vermagic=6.1.0-56-amd64 SMP mod_unload "})),
+                    meta);
+    }
+
+    Outcome run(const std::string& patch, bool baseline = false, Comparator* cmp = nullptr) {
+        Request r;
+        r.patch = patch;
+        r.profile = "t";
+        r.reps = 2;
+        r.is_baseline = baseline;
+        r.command = "besrig run phase7 --patch " + patch;
+        Ports ports{board, traffic, log, tracing, forensics, power, cmp, [this] { return world.now; }};
+        Protocol p(config, *store, *bundle, ports, console);
+        return p.run(r);
+    }
+
+    std::int64_t count(const std::string& sql, std::int64_t run_id) {
+        Stmt s(store->db(), sql);
+        s.bind(1, run_id);
+        s.step();
+        return s.get_int(0);
+    }
+
+    TempDir dir;
+    RigConfig config;
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Bundle> bundle;
+    World world;
+    FakeBoard board{world};
+    FakeTraffic traffic{world};
+    FakeLog log{world};
+    FakeTracing tracing;
+    FakeForensics forensics{world};
+    FakePower power{world};
+    Console console{false, false};
+};
+
+constexpr const char* k_samples =
+    "SELECT count(*) FROM samples JOIN steps ON samples.step_id = steps.id JOIN reps ON steps.rep_id = reps.id "
+    "WHERE reps.run_id = ?1";
+
+TEST_F(Phase7Test, CleanBaselineStoresEverySampleAndPasses) {
+    const auto o = run("b", true);
+    EXPECT_EQ(o.verdict.name, "PASS");
+    EXPECT_EQ(o.verdict.exit_code, 0);
+    EXPECT_EQ(count(k_samples, o.run_id), 2 * 2 * 10);
+    EXPECT_EQ(count("SELECT count(*) FROM reps WHERE run_id = ?1 AND status = 'ok' AND identity_after = 'SRCB'", o.run_id), 2);
+    EXPECT_EQ(count("SELECT count(*) FROM receipts WHERE run_id = ?1", o.run_id), 7);
+    const auto r = store->run(o.run_id);
+    EXPECT_TRUE(r->is_baseline);
+    EXPECT_EQ(r->status, "finished");
+    EXPECT_EQ(world.forensics_calls, 0);
+    EXPECT_EQ(world.running, "SRCB");
+}
+
+TEST_F(Phase7Test, ComparisonAgainstTheLatestBaselineDecides) {
+    run("b", true);
+    FakeComparator cmp;
+    const auto o = run("c", false, &cmp);
+    EXPECT_EQ(o.verdict.name, "EQUIVALENT");
+    EXPECT_TRUE(store->run(o.run_id)->baseline_run.has_value());
+    EXPECT_EQ(o.details["comparison"]["decision"], "EQUIVALENT");
+}
+
+TEST_F(Phase7Test, StormFailsTheRunCollectsForensicsAndRollsBack) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s >= 13) {
+            w.log.fail_events += 20;
+            w.log.first_fail = "WARNING in wsm_release_tx_buffer";
+            w.log.first_fail_offset_s = 13;
+        }
+        if (w.stress_s >= 14) {
+            w.log.storm = true;
+            w.log.storm_count = w.log.fail_events;
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "FAIL");
+    EXPECT_EQ(o.verdict.exit_code, 1);
+    EXPECT_NE(o.verdict.reason.find("WARN storm at +13 s"), std::string::npos) << o.verdict.reason;
+    EXPECT_EQ(world.forensics_calls, 1);
+    EXPECT_EQ(world.running, "SRCB");  // rollback proven
+    EXPECT_EQ(o.details["rollback"]["done"], true);
+    EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
+    // Samples up to the failure are kept; the run did not go on to rep 2.
+    EXPECT_GE(count(k_samples, o.run_id), 12);
+    EXPECT_EQ(count("SELECT count(*) FROM reps WHERE run_id = ?1", o.run_id), 1);
+}
+
+TEST_F(Phase7Test, DeadDataPathWithLiveManagementIsWedged) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 15) w.data_ok = false;
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "WEDGED");
+    EXPECT_EQ(o.verdict.exit_code, 1);
+    EXPECT_EQ(world.forensics_calls, 1);
+    EXPECT_EQ(world.running, "SRCB");
+    EXPECT_EQ(o.details["wedge"]["kind"], "WEDGED");
+    // Decided within wedge_s (3 s) plus one probe interval of the silence.
+    EXPECT_LE(world.stress_s, 15 + 4);
+}
+
+TEST_F(Phase7Test, DeadManagementIsHostDownPowerCycledAndRolledBack) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN");
+    EXPECT_TRUE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+    EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
+}
+
+TEST_F(Phase7Test, UnrecoverableBoardLeavesRollbackPending) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+        }
+    };
+    class NoPower : public PowerSwitch {
+    public:
+        bool available() override { return false; }
+        void cycle() override {}
+    } nopower;
+    Request r;
+    r.patch = "c";
+    r.profile = "t";
+    r.reps = 1;
+    Ports ports{board, traffic, log, tracing, forensics, nopower, nullptr, [this] { return world.now; }};
+    const auto o = Protocol(config, *store, *bundle, ports, console).run(r);
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN");
+    EXPECT_TRUE(store->run(o.run_id)->rollback_pending);
+    EXPECT_EQ(store->rollback_pending().size(), 1u);
+}
+
+TEST_F(Phase7Test, DeadIperfServerIsInfrastructureNotThePatch) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 7) w.server_alive = false;
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "INFRA_ERROR");
+    EXPECT_EQ(o.verdict.exit_code, 2);
+    EXPECT_EQ(world.running, "SRCB");  // the board was changed, so it is restored
+    EXPECT_EQ(world.forensics_calls, 0);
+}
+
+TEST_F(Phase7Test, InterruptRollsBackAndMarksTheRunAborted) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 8) simulate_interrupt();
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "ABORTED");
+    EXPECT_EQ(store->run(o.run_id)->status, "aborted");
+    EXPECT_EQ(world.running, "SRCB");
+    EXPECT_EQ(count(k_samples, o.run_id), 7);  // everything measured before ^C is kept
+}
+
+TEST_F(Phase7Test, SecondInterruptSkipsRollbackAndSaysSo) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 8) {
+            simulate_interrupt();
+            simulate_interrupt();
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(world.running, "SRCC");
+    EXPECT_TRUE(store->run(o.run_id)->rollback_pending);
+}
+
+TEST_F(Phase7Test, RefusesToStartWithoutARollbackBuild) {
+    config.rollback_patch = "nope";
+    try {
+        run("c");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Usage);
+        EXPECT_NE(std::string(e.what()).find("cannot restore"), std::string::npos);
+    }
+    EXPECT_TRUE(store->runs({}).empty());
+    EXPECT_TRUE(world.calls.empty());
+}
+
+}  // namespace
+}  // namespace besrig::phase7
