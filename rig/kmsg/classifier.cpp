@@ -33,6 +33,13 @@ void KernelLogClassifier::flush(std::vector<KernelReport>& out) {
     while (!open_.empty()) close(0, out);
 }
 
+void KernelLogClassifier::close_idle(double now_s, std::vector<KernelReport>& out) {
+    for (std::size_t i = open_.size(); i-- > 0;) {
+        const auto& last = open_[i].last_time_s;
+        if (!last || now_s - *last > options_.close_after_s) close(i, out);
+    }
+}
+
 OpenReport* KernelLogClassifier::report_for(const LogRecord& rec, std::size_t& index) {
     if (open_.empty()) return nullptr;
     if (rec.caller.empty()) {

@@ -46,8 +46,12 @@ public:
     explicit KernelLogClassifier(ClassifierOptions options = {});
     // Feeds one record; reports completed by it are appended to `out`.
     void feed(const LogRecord& record, std::vector<KernelReport>& out);
-    // Closes every open report (end of input, or the live stream went quiet).
+    // Closes every open report (end of input).
     void flush(std::vector<KernelReport>& out);
+    // Live use: closes reports whose last line is older than close_after_s at
+    // kernel time `now_s` (a hung-task dump has no end marker; the follower
+    // calls this when the stream goes quiet).
+    void close_idle(double now_s, std::vector<KernelReport>& out);
     std::size_t open_reports() const { return open_.size(); }
 
 private:

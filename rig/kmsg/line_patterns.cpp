@@ -9,7 +9,6 @@
 namespace besrig::kmsg {
 namespace {
 
-unsigned key2(unsigned char a, unsigned char b) { return (static_cast<unsigned>(a) << 8) | b; }
 
 bool contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
 
@@ -28,21 +27,46 @@ int LiteralSet::add(std::string literal) {
     return static_cast<int>(literals_.size() - 1);
 }
 
+namespace {
+
+// The window's last three bytes, hashed to 12 bits: the shift table stays
+// in L1 cache (4 KiB). Collisions only make jumps shorter, never skip a match.
+constexpr unsigned k_table_bits = 12;
+unsigned key3(unsigned char a, unsigned char b, unsigned char c) {
+    return ((static_cast<unsigned>(a) << 6) ^ (static_cast<unsigned>(b) << 3) ^ c) & ((1u << k_table_bits) - 1);
+}
+
+std::uint32_t head4(const unsigned char* p) {
+    std::uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
+}  // namespace
+
 void LiteralSet::build() {
     window_ = literals_.front().size();
     for (const auto& l : literals_) window_ = std::min(window_, l.size());
-    const auto longest_jump = static_cast<std::uint8_t>(std::min<std::size_t>(window_ - 1, 255));
-    shift_.assign(1 << 16, longest_jump);
+    // Windows of 2 bytes fall back to pairs (k3 of a zero byte and the pair).
+    const std::size_t b = window_ >= 3 ? 3 : 2;
+    const auto longest_jump = static_cast<std::uint8_t>(std::min<std::size_t>(window_ - b + 1, 255));
+    shift_.assign(1u << k_table_bits, longest_jump);
     ends_.clear();
     for (std::size_t idx = 0; idx < literals_.size(); ++idx) {
         const auto& l = literals_[idx];
-        for (std::size_t j = 1; j < window_; ++j) {
-            const unsigned k = key2(static_cast<unsigned char>(l[j - 1]), static_cast<unsigned char>(l[j]));
+        auto byte = [&](std::size_t i) { return static_cast<unsigned char>(l[i]); };
+        for (std::size_t j = b - 1; j < window_; ++j) {
+            const unsigned k = key3(b == 3 ? byte(j - 2) : 0, byte(j - 1), byte(j));
             const auto jump = static_cast<std::uint8_t>(std::min<std::size_t>(window_ - 1 - j, 255));
             shift_[k] = std::min(shift_[k], jump);
-            if (jump == 0) ends_.emplace_back(k, static_cast<int>(idx));
+            if (jump == 0) {
+                End e{k, static_cast<int>(idx), 0};
+                if (l.size() >= 4) e.head = head4(reinterpret_cast<const unsigned char*>(l.data()));
+                ends_.push_back(e);
+            }
         }
     }
+    three_ = b == 3;
 }
 
 std::uint64_t LiteralSet::match(std::string_view s) const {
@@ -52,16 +76,18 @@ std::uint64_t LiteralSet::match(std::string_view s) const {
     const std::size_t n = s.size();
     const std::uint8_t* shift = shift_.data();
     for (std::size_t pos = window_ - 1; pos < n;) {
-        const unsigned k = key2(p[pos - 1], p[pos]);
+        const unsigned k = key3(three_ ? p[pos - 2] : 0, p[pos - 1], p[pos]);
         if (const std::uint8_t jump = shift[k]) {
             pos += jump;
             continue;
         }
         const std::size_t start = pos + 1 - window_;
-        for (const auto& [key, idx] : ends_) {
-            if (key != k) continue;
-            const auto& lit = literals_[static_cast<std::size_t>(idx)];
-            if (lit.size() <= n - start && std::memcmp(p + start, lit.data(), lit.size()) == 0) found |= 1ULL << idx;
+        for (const auto& e : ends_) {
+            if (e.key != k) continue;
+            const auto& lit = literals_[static_cast<std::size_t>(e.index)];
+            if (lit.size() > n - start) continue;
+            if (lit.size() >= 4 && head4(p + start) != e.head) continue;
+            if (std::memcmp(p + start, lit.data(), lit.size()) == 0) found |= 1ULL << e.index;
         }
         ++pos;
     }

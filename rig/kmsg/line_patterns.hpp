@@ -23,7 +23,7 @@ namespace besrig::kmsg {
 
 // Up to 64 literals; match() returns a bitmask of those found in a string.
 // A Wu-Manber scan: a window as long as the shortest literal slides along the
-// text and jumps by the shift its last two bytes allow, so ordinary log text
+// text and jumps by the shift its last three bytes allow, so ordinary log text
 // is skipped several bytes at a time and only windows ending in a literal's
 // own byte pair are compared.
 class LiteralSet {
@@ -38,7 +38,13 @@ private:
     std::vector<std::string> literals_;
     std::size_t window_ = 0;                          // length of the shortest literal
     std::vector<std::uint8_t> shift_;                 // by byte pair: how far the window may jump
-    std::vector<std::pair<unsigned, int>> ends_;      // byte pairs that end a literal's window
+    struct End {
+        unsigned key;        // hash of the last bytes of a literal's window
+        int index;           // which literal
+        std::uint32_t head;  // its first four bytes, a cheap check before memcmp
+    };
+    std::vector<End> ends_;
+    bool three_ = true;  // hashing three bytes (false when a literal is only 2 long)
 };
 
 struct LineMatch {

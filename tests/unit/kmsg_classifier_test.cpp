@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "kmsg_test_support.hpp"
 #include "rig/kmsg/frames.hpp"
 #include "rig/kmsg/line_patterns.hpp"
@@ -170,6 +172,25 @@ TEST(Classifier, LiveFeedEmitsAReportWhenItsEndArrives) {
     EXPECT_EQ(k.open_reports(), 0u);
 }
 
+TEST(Classifier, LiveHungTaskClosesWhenTheStreamGoesQuiet) {
+    KernelLogClassifier k;
+    std::vector<KernelReport> out;
+    LogRecord rec;
+    rec.time_s = 500.0;
+    for (const char* line : {"INFO: task kworker/0:1:12 blocked for more than 122 seconds.", "Call Trace:",
+                             " __schedule+0x1/0x2", " wait_for_completion_timeout+0x1/0x2",
+                             " wsm_cmd_send+0x1/0x2 [bes2600]"}) {
+        rec.text = line;
+        k.feed(rec, out);
+    }
+    k.close_idle(505.0, out);
+    EXPECT_TRUE(out.empty());
+    k.close_idle(511.0, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].title, "INFO: task hung in wsm_cmd_send");
+    EXPECT_EQ(out[0].module, "bes2600");
+}
+
 TEST(Classifier, InterleavedContextsStaySeparate) {
     const auto c = classify(
         "[ 10.000000][ T100] WARNING: CPU: 0 PID: 100 at a/b.c:1 first_fn+0x1/0x2\n"
@@ -222,6 +243,29 @@ TEST(LinePatterns, RegexLiteralOnlyWhenRequired) {
     EXPECT_EQ(regex_literal("a|bcd"), "");
     EXPECT_EQ(regex_literal("(optional)?xy"), "");
     EXPECT_EQ(regex_literal(R"(timeout\.x)"), "timeout.x");
+}
+
+}  // namespace
+}  // namespace besrig::kmsg
+
+namespace besrig::kmsg {
+namespace {
+
+TEST(LiteralSet, AgreesWithPlainSearchOnRandomText) {
+    std::mt19937 rng(7);
+    const std::vector<std::string> lits{"timeout", "bes2600", "link break between lmac and host", "ab", "xyz"};
+    LiteralSet set;
+    for (const auto& l : lits) set.add(l);
+    const std::string alphabet = "abxyzetimou bes2600link";
+    for (int round = 0; round < 3000; ++round) {
+        std::string s(rng() % 80, ' ');
+        for (auto& ch : s) ch = alphabet[rng() % alphabet.size()];
+        if (rng() % 3 == 0) s.insert(rng() % (s.size() + 1), lits[rng() % lits.size()]);
+        std::uint64_t want = 0;
+        for (std::size_t i = 0; i < lits.size(); ++i)
+            if (s.find(lits[i]) != std::string::npos) want |= 1ULL << i;
+        ASSERT_EQ(set.match(s), want) << s;
+    }
 }
 
 }  // namespace
