@@ -130,7 +130,10 @@ void RealBoard::wait_reachable(std::chrono::milliseconds timeout) {
             if (probe && probe->exit_status == 0) return;
         } else {
             last = r.error().describe();
-            if (!is_link_failure(r.error())) throw_infra(last);
+            // While a board boots, QEMU's port forward (or a half-started
+            // sshd) accepts and resets: keep trying. Only a key or an
+            // authentication problem will not heal by waiting.
+            if (r.error().kind == RemoteErrorKind::HostKey || r.error().kind == RemoteErrorKind::Auth) throw_infra(last);
         }
         std::this_thread::sleep_for(std::chrono::seconds(2));
     }
