@@ -249,7 +249,7 @@ void Protocol::run_rep(State& s, int idx, const BuildRecord& build) {
     console_.info("rep " + std::to_string(idx) + ": " + build.patch + " running (srcversion " + identity.srcversion +
                   "), uptime " + secs(uptime) + ", " + config_.board.data.interface + " " + address);
     for (std::size_t i = 0; i < s.profile->steps.size() && !s.failure && !interrupted(); ++i)
-        run_step(s, rep_id, static_cast<int>(i) + 1, s.profile->steps[i], address);
+        run_step(s, rep_id, idx, static_cast<int>(i) + 1, s.profile->steps[i], address);
     std::string status = s.failure ? "failed" : interrupted() ? "aborted" : "ok";
     std::string identity_after;
     std::map<std::string, std::string> counters_after;
@@ -266,12 +266,14 @@ void Protocol::run_rep(State& s, int idx, const BuildRecord& build) {
     if (status == "ok") ++s.reps_done;
 }
 
-void Protocol::run_step(State& s, std::int64_t rep_id, int step_idx, const StepConfig& step, const std::string& address) {
+void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx, const StepConfig& step,
+                        const std::string& address) {
     const auto step_id = s.rec->begin_step(rep_id, step_idx, step);
-    const std::string marker = "besrig: run " + std::to_string(s.run_id) + " rep " + std::to_string(rep_id) + " step " +
+    const std::string marker = "besrig: run " + std::to_string(s.run_id) + " rep " + std::to_string(rep_idx) + " step " +
                                step.name + " stress start";
+    // Position first: the follower must know the marker before it can arrive.
+    ports_.log.set_position(rep_idx, step.name, marker);
     ports_.board.mark_log(marker);
-    ports_.log.set_position(static_cast<int>(rep_id), step.name, marker);
     WedgeWatchdog watchdog(config_.timeouts.wedge_s);
     const double start = ports_.clock();
     watchdog.start(start);
@@ -332,7 +334,7 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int step_idx, const StepC
             }
         }
         if (s.failure && now - s.failure_at > grace) return false;
-        console_.status(s.req.patch + " rep " + std::to_string(rep_id) + " " + step.name + "  " +
+        console_.status(s.req.patch + " rep " + std::to_string(rep_idx) + " " + step.name + "  " +
                         num(last_mb, 2) + " MB/s" + "  splats " + std::to_string(st.fail_events) + "  " +
                         num(now - start, 0) + "/" + std::to_string(step.seconds) + " s");
         return true;

@@ -77,7 +77,8 @@ private:
     struct State;
     void prepare(State& s);
     void run_rep(State& s, int idx, const BuildRecord& build);
-    void run_step(State& s, std::int64_t rep_id, int step_idx, const StepConfig& step, const std::string& address);
+    void run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx, const StepConfig& step,
+                  const std::string& address);
     void fresh_chip(State& s, const BuildRecord& build);
     void after_failure(State& s);
     void rollback(State& s);
