@@ -1,0 +1,82 @@
+# End-to-end (label e2e): the seed's story on a real QEMU board with the real
+# stand-in module, through the real besrig binary:
+#   baseline of b (PASS); Phase 7 of c: the race storms, the run FAILs or is
+#   WEDGED with exit 1, forensics saved, rollback to b proven on the board;
+#   a Phase 7 of c-prep SIGKILLed mid-run is marked aborted by the next
+#   command with its samples intact, and `besrig rollback` restores b.
+. "$(dirname "$0")/harness.sh"
+
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+qemu-system-x86_64 -accel tcg -machine help >/dev/null 2>&1 || skip "qemu-system-x86_64 cannot run here"
+ls /lib/modules/*/build/Makefile >/dev/null 2>&1 || skip "no kernel headers (apt-get install linux-headers-amd64)"
+
+export BESRIG_SIM_DIR="$work/sim"
+finish() {
+  "$BESRIG" --config "$work/rig.json" sim down >/dev/null 2>&1 || true
+  cleanup
+}
+trap finish EXIT
+
+cat > rig.json <<'JSON'
+{
+  "board": { "kind": "sim", "sim_name": "ohm" },
+  "phase7": { "profile": "e2e", "reps": 1 },
+  "profiles": { "e2e": { "fresh_chip": "reload", "uptime_window_s": 3600,
+    "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": 40, "omit": 2 } ] } }
+}
+JSON
+b() { run_besrig --config "$work/rig.json" "$@"; }
+db="$HOME/.local/share/besrig/besrig.db"
+q() { sqlite3 "$db" "$1"; }
+
+b sim up --boot-timeout 240
+expect_status 0
+for p in b c c-prep; do
+  b build --patch "$p"
+  expect_status 0
+done
+
+# Phase 3: the baseline is clean.
+b baseline
+echo "$err" | tail -3 >&2
+expect_status 0
+expect_out "PASS"
+[ "$(q "SELECT count(*) FROM samples")" -ge 30 ] || fail "baseline stored too few samples"
+
+# Phase 7 of c: the race must be caught, the evidence kept, the board restored.
+b run phase7 --patch c --no-prediction
+echo "$out" | tail -4 >&2
+[ "$status" -eq 1 ] || fail "phase7 of c: expected exit 1, got $status; $out $err"
+grep -Eq "^(FAIL|WEDGED)" <<<"$(echo "$out" | grep -E '^(FAIL|WEDGED|PASS|INFRA)')" || fail "verdict: $out"
+run_c=$(q "SELECT max(id) FROM runs WHERE patch = 'c'")
+[ "$(q "SELECT count(*) FROM kernel_events WHERE run_id = $run_c AND title LIKE 'WARNING in wsm_release_tx_buffer%' AND module = 'bes2600'")" -ge 1 ] \
+  || fail "no WARNING in wsm_release_tx_buffer [bes2600] stored"
+[ -n "$(q "SELECT offset_s FROM kernel_events WHERE run_id = $run_c AND severity = 'fail' AND offset_s IS NOT NULL LIMIT 1")" ] \
+  || fail "splats not pinned to an offset from stress start"
+[ "$(q "SELECT count(*) FROM artifacts WHERE run_id = $run_c AND status = 'ok'")" -ge 8 ] || fail "forensics incomplete"
+[ "$(q "SELECT rollback_pending FROM runs WHERE id = $run_c")" = 0 ] || fail "rollback not proven"
+b status --json
+expect_status 0
+srcb=$(q "SELECT srcversion FROM builds WHERE patch = 'b'")
+grep -q "$srcb" <<<"$out" || fail "board does not run b after the rollback: $out"
+
+# SIGKILL mid-run: the next command marks the run aborted; samples stay.
+"$BESRIG" --config "$work/rig.json" run phase7 --patch c-prep --no-prediction >"$work/kill.out" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do
+  n=$(q "SELECT count(*) FROM samples JOIN steps ON samples.step_id = steps.id JOIN reps ON steps.rep_id = reps.id JOIN runs ON reps.run_id = runs.id WHERE runs.patch = 'c-prep'" 2>/dev/null || echo 0)
+  [ "${n:-0}" -ge 5 ] && break
+  sleep 1
+done
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+pkill -f "iperf3 -s -J" 2>/dev/null || true
+kept=$(q "SELECT count(*) FROM samples JOIN steps ON samples.step_id = steps.id JOIN reps ON steps.rep_id = reps.id JOIN runs ON reps.run_id = runs.id WHERE runs.patch = 'c-prep'")
+[ "$kept" -ge 5 ] || fail "samples before the kill: $kept"
+b history
+expect_err "marked aborted"
+[ "$(q "SELECT status FROM runs WHERE patch = 'c-prep' ORDER BY id DESC LIMIT 1")" = aborted ] || fail "run not aborted"
+[ "$(q "PRAGMA integrity_check")" = ok ] || fail "store integrity"
+b rollback
+expect_status 0
+expect_err "rollback proven"
