@@ -24,12 +24,7 @@ BoardEvidence::~BoardEvidence() {
 
 Remote& BoardEvidence::remote() {
     if (!remote_) {
-        auto r = try_connect_board(config_, options_);
-        if (!r) {
-            if (is_link_failure(r.error())) throw BoardUnreachable(r.error().describe());
-            throw_infra(r.error().describe());
-        }
-        remote_ = std::move(r.value());
+        remote_ = connect_or_throw(config_, options_);
         ftrace_ = std::make_unique<Ftrace>(*remote_, config_.ftrace, config_.timeouts.command_s);
     }
     return *remote_;

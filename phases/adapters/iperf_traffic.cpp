@@ -13,12 +13,7 @@ IperfTraffic::~IperfTraffic() = default;
 
 Remote& IperfTraffic::remote() {
     if (!remote_) {
-        auto r = try_connect_board(config_, options_);
-        if (!r) {
-            if (is_link_failure(r.error())) throw BoardUnreachable(r.error().describe());
-            throw_infra(r.error().describe());
-        }
-        remote_ = std::move(r.value());
+        remote_ = connect_or_throw(config_, options_);
         auto v = detect_remote_iperf3_version(*remote_, config_.iperf3.board_binary, std::chrono::seconds(10));
         if (!v) throw_infra("iperf3 on the board: " + v.error());
         client_version_ = v->text;

@@ -186,11 +186,7 @@ void LiveLogWatch::start(std::int64_t run_id) {
     start_marker_ = "besrig: run " + std::to_string(run_id) + " log follower start";
     stop_ = false;
     // Connect once here so an unreachable board fails the run before stress.
-    auto probe = try_connect_board(config_, options_);
-    if (!probe) {
-        if (is_link_failure(probe.error())) throw BoardUnreachable(probe.error().describe());
-        throw_infra(probe.error().describe());
-    }
+    (void)connect_or_throw(config_, options_);
     thread_ = std::thread([this] { loop(); });
     // Wait until the follower has seen its marker (or given up), so the first
     // stress second is already watched.

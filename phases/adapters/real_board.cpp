@@ -31,6 +31,15 @@ bool is_link_failure(const RemoteError& e) {
            e.kind == RemoteErrorKind::Disconnected;
 }
 
+std::unique_ptr<Remote> connect_or_throw(const RigConfig& config, const ConnectOptions& options) {
+    auto r = try_connect_board(config, options);
+    if (!r) {
+        if (is_link_failure(r.error())) throw BoardUnreachable(r.error().describe());
+        throw_infra(r.error().describe());
+    }
+    return std::move(r.value());
+}
+
 RealBoard::RealBoard(const RigConfig& config, ConnectOptions options) : config_(config), options_(options) {}
 
 std::chrono::milliseconds RealBoard::command_timeout() const {
@@ -39,12 +48,7 @@ std::chrono::milliseconds RealBoard::command_timeout() const {
 
 Remote& RealBoard::remote() {
     if (!remote_) {
-        auto r = try_connect_board(config_, options_);
-        if (!r) {
-            if (is_link_failure(r.error())) throw BoardUnreachable(r.error().describe());
-            throw_infra(r.error().describe());
-        }
-        remote_ = std::move(r.value());
+        remote_ = connect_or_throw(config_, options_);
     }
     return *remote_;
 }

@@ -53,4 +53,8 @@ private:
 // the command, not of the link.
 bool is_link_failure(const RemoteError& e);
 
+// Opens a management session for an adapter: a link failure throws
+// BoardUnreachable (the protocol may power-cycle), anything else Error(Infra).
+std::unique_ptr<Remote> connect_or_throw(const RigConfig& config, const ConnectOptions& options);
+
 }  // namespace besrig::phases
