@@ -92,6 +92,7 @@ struct KernelLogConfig {
 
 struct TimeoutsConfig {
     double connect_s = 10;
+    int connect_attempts = 3;  // handshake timeouts retried; refusals and key/auth errors are not
     double command_s = 30;
     double keepalive_s = 2;
     double load_s = 30;

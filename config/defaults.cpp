@@ -75,6 +75,7 @@ json build_defaults() {
         {"kernel_log", {{"extra_patterns", json::array()}, {"storm", {{"count", 10}, {"window_s", 5.0}}}}},
         {"timeouts",
          {{"connect_s", 10.0},
+          {"connect_attempts", 3},
           {"command_s", 30.0},
           {"keepalive_s", 2.0},
           {"load_s", 30.0},

@@ -266,6 +266,7 @@ RigConfig read_rig_config(const json& effective, const std::map<std::string, Ori
     c.kernel_log.storm_window_s = r.number("kernel_log.storm.window_s", 0.1, 3600);
 
     c.timeouts.connect_s = r.number("timeouts.connect_s", 0.1, 3600);
+    c.timeouts.connect_attempts = r.integer("timeouts.connect_attempts", 1, 20);
     c.timeouts.command_s = r.number("timeouts.command_s", 0.1, 86400);
     c.timeouts.keepalive_s = r.number("timeouts.keepalive_s", 0.1, 600);
     c.timeouts.load_s = r.number("timeouts.load_s", 0.1, 3600);

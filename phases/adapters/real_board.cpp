@@ -173,6 +173,13 @@ bool RealBoard::probe_data_path(const std::string& peer) {
 
 bool RealBoard::management_alive() {
     try {
+        // One handshake attempt: the watchdog must decide HOST_DOWN in
+        // seconds, not after every retry a normal connect allows.
+        if (!remote_) {
+            ConnectOptions once = options_;
+            once.attempts = 1;
+            remote_ = connect_or_throw(config_, once);
+        }
         auto r = remote().run({"true"}, std::chrono::milliseconds(static_cast<long long>(config_.timeouts.keepalive_s * 1000 + 2000)));
         if (!r) remote_.reset();
         return r && r->exit_status == 0;

@@ -1,5 +1,6 @@
 #include "rig/ssh/connect_board.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/error.hpp"
@@ -29,9 +30,22 @@ ssh::SshSettings ssh_settings_from(const RigConfig& config, const ConnectOptions
 }
 
 Result<std::unique_ptr<Remote>, RemoteError> try_connect_board(const RigConfig& config, const ConnectOptions& options) {
-    auto r = ssh::SshRemote::connect(ssh_settings_from(config, options));
-    if (!r) return fail(r.error());
-    return std::unique_ptr<Remote>(std::move(r).value());
+    // A board busy under stress (or an emulated one on a loaded host) can let
+    // one handshake time out and answer the next: timeouts are retried up to
+    // timeouts.connect_attempts. A refusal, a host-key or an auth failure is
+    // returned at once: waiting does not heal those here (RealBoard waits for
+    // a booting board itself).
+    const int attempts = std::max(1, options.attempts > 0 ? options.attempts : config.timeouts.connect_attempts);
+    const auto settings = ssh_settings_from(config, options);
+    for (int attempt = 1;; ++attempt) {
+        auto r = ssh::SshRemote::connect(settings);
+        if (r) return std::unique_ptr<Remote>(std::move(r).value());
+        if (r.error().kind != RemoteErrorKind::Timeout || attempt >= attempts) {
+            auto e = r.error();
+            if (attempt > 1) e.message += " (attempt " + std::to_string(attempt) + " of " + std::to_string(attempts) + ")";
+            return fail(std::move(e));
+        }
+    }
 }
 
 std::unique_ptr<Remote> connect_board(const RigConfig& config, const ConnectOptions& options) {

@@ -15,6 +15,7 @@ namespace besrig {
 
 struct ConnectOptions {
     bool accept_new_host_key = false;  // first contact: record an unknown key (never a changed one)
+    int attempts = 0;                  // handshake attempts; 0: timeouts.connect_attempts
 };
 
 ssh::SshSettings ssh_settings_from(const RigConfig& config, const ConnectOptions& options);

@@ -148,10 +148,15 @@ TEST_F(SshRemoteTest, SilentPortIsTimeoutKindNotRefused) {
     auto config = sshd_.rig_config();
     config.board.mgmt.port = ntohs(a.sin_port);
     config.timeouts.connect_s = 1;
+    config.timeouts.connect_attempts = 2;  // a handshake timeout is retried, then reported with the count
+    const auto started = std::chrono::steady_clock::now();
     const auto e = connect_error(config);
+    const auto took = std::chrono::steady_clock::now() - started;
     ::close(fd);
     EXPECT_EQ(e.kind, RemoteErrorKind::Timeout) << e.describe();
     EXPECT_NE(e.message.find("timeouts.connect_s"), std::string::npos) << e.describe();
+    EXPECT_NE(e.message.find("attempt 2 of 2"), std::string::npos) << e.describe();
+    EXPECT_GE(took, std::chrono::milliseconds(1900)) << "the second attempt did not wait its own deadline";
 }
 
 TEST_F(SshRemoteTest, WrongKeyIsAuthKind) {
