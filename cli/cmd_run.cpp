@@ -5,8 +5,8 @@
 #include "cli/context.hpp"
 #include "cli/rig_session.hpp"
 #include "driver/bundle/build_gate.hpp"
-#include "phases/compare/compare_runs.hpp"
 #include "phases/phase6/deploy_gate.hpp"
+#include "phases/phase7/launch.hpp"
 #include "phases/phase7/protocol.hpp"
 #include "phases/rollback.hpp"
 #include "reports/store/store.hpp"
@@ -57,18 +57,6 @@ void print_verdict(Context& ctx, std::int64_t run_id, const Verdict& v, const nl
     ctx.console.result("  report: besrig report " + std::to_string(run_id) + " --format markdown");
 }
 
-// The expectation a patch is judged by: --expect, else its Phase 5
-// throughput prediction (a range around zero: no-delta; above zero: improve).
-std::string resolve_expect(Context& ctx, const RunOptions& o) {
-    if (!o.expect.empty()) return o.expect;
-    for (const auto& p : compare::stored_predictions(ctx.store(), o.patch)) {
-        if (p.metric != "throughput") continue;
-        if (p.lo <= 0 && p.hi >= 0) return "no-delta";
-        if (p.lo > 0) return "improve";
-    }
-    return "any";
-}
-
 int run_phase7(Context& ctx, const RunOptions& o, bool baseline) {
     install_interrupt_handlers();
     const auto& rig = ctx.rig();
@@ -82,18 +70,12 @@ int run_phase7(Context& ctx, const RunOptions& o, bool baseline) {
     r.bisect = ctx.opts.bisect;
     r.command = ctx.command_line();
     if (!baseline) {
-        const bool predicted = !compare::stored_predictions(ctx.store(), r.patch).empty();
+        const bool predicted = phase7::has_prediction(ctx.store(), r.patch);
         if (!predicted && !o.no_prediction)
             throw_usage("patch '" + r.patch + "' has no Phase 5 prediction: record one with `besrig run phase5 --patch " +
                         r.patch + " --predict throughput=0%±3%` (or run with --no-prediction, and the verdict says so)");
-        r.expect = resolve_expect(ctx, o);
-        if (predicted) {
-            // Frozen from here on: the prediction cannot be fitted to the result.
-            Stmt(ctx.store().db(), "UPDATE predictions SET frozen_at = ?1 WHERE patch = ?2 AND frozen_at IS NULL")
-                .bind(1, unix_now())
-                .bind(2, r.patch)
-                .exec();
-        }
+        r.expect = phase7::resolve_expect(ctx.store(), r.patch, o.expect);
+        if (predicted) phase7::freeze_prediction(ctx.store(), r.patch);
     }
     const auto& profile = rig.profile(r.profile);
     double seconds = 0;

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "driver/bundle/build_gate.hpp"
+#include "phases/phase7/launch.hpp"
 #include "phases/phase7/recorder.hpp"
 #include "phases/rollback.hpp"
 #include "phases/phase7/watchdog.hpp"
@@ -85,12 +86,7 @@ Protocol::Protocol(const RigConfig& config, Store& store, Bundle& bundle, Ports 
 
 std::optional<std::int64_t> Protocol::find_baseline(const Request& r, const std::string& kernel) {
     if (r.baseline_run) return r.baseline_run;
-    Stmt s(store_.db(),
-           "SELECT id FROM runs WHERE is_baseline = 1 AND status = 'finished' AND verdict = 'PASS' AND rig = ?1 "
-           "AND profile = ?2 AND kernel_release = ?3 ORDER BY id DESC LIMIT 1");
-    s.bind(1, config_.board.name).bind(2, r.profile).bind(3, kernel);
-    if (s.step()) return s.get_int(0);
-    return std::nullopt;
+    return latest_baseline(store_, config_.board.name, r.profile, kernel);
 }
 
 Outcome Protocol::run(const Request& request) {

@@ -1,0 +1,35 @@
+// An exclusive lock on a file for the life of a process (flock(2), so the
+// kernel drops it when the holder dies: a crash never leaves it stale). The
+// file names the holder (pid, start time, command) so a refused second
+// process can say who holds it. Used by `besrig nightly` against overlapping
+// nightlies; the board lock (rig/board/board_lock.hpp) is the same idea.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "util/unique_fd.hpp"
+
+namespace besrig {
+
+class FileLock {
+public:
+    // Creates the file (and its directory) if needed and locks it without
+    // waiting. Throws Error(Infra) "<what> is already running (pid N since T:
+    // command; lock PATH)" when another process holds it.
+    static std::unique_ptr<FileLock> acquire(const std::filesystem::path& path, const std::string& what,
+                                             const std::string& command);
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    FileLock(UniqueFd fd, std::filesystem::path path) : fd_(std::move(fd)), path_(std::move(path)) {}
+    UniqueFd fd_;
+    std::filesystem::path path_;
+};
+
+}  // namespace besrig
