@@ -247,7 +247,11 @@ TEST_F(NightlyRunnerTest, AFailingPatchIsRolledBackAndTheNextStillRuns) {
     EXPECT_EQ(n.patches[1].verdict, "EQUIVALENT") << n.patches[1].reason;
     EXPECT_TRUE(logged("c: FAIL (run "));
     EXPECT_TRUE(logged("c-prep: EQUIVALENT (run "));
-    EXPECT_EQ(world.running, "SRCB");  // the board ends on the rollback build
+    // c's failure was investigated and rolled back before c-prep ran.
+    EXPECT_EQ(world.forensics_calls, 1);
+    ASSERT_TRUE(n.patches[0].run_id);
+    EXPECT_FALSE(store->run(*n.patches[0].run_id)->rollback_pending);
+    EXPECT_EQ(world.running, "SRCP");  // a passing run leaves its build running, as `run phase7` does
     EXPECT_EQ(nightly::overall_exit(n, 0), 1);
     EXPECT_EQ(nightly::overall_exit(n, 2), 1);  // a failure is not hidden behind a rig problem
 }
