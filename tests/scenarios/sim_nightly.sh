@@ -113,7 +113,6 @@ done
 grep -q "running the baseline first" "$work/log/nightly.log" || fail "the log does not say the baseline ran first"
 
 # The verdicts this test can rely on.
-[ "${verdict[c-v2]}" = IMPROVED ] || fail "c-v2: expected IMPROVED, got ${verdict[c-v2]}"
 case "${verdict[c-prep]}" in REGRESSED|FAIL|WEDGED|HOST_DOWN|INFRA_ERROR) fail "c-prep: ${verdict[c-prep]}" ;; esac
 case "${verdict[b]}" in FAIL|WEDGED|HOST_DOWN|INFRA_ERROR) fail "b (the control): ${verdict[b]}" ;; esac
 
@@ -140,3 +139,7 @@ run_v2=$(q "SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-v2'")
 echo "c-v2 prediction: $(q "SELECT predicted || ' | observed ' || printf('%+.1f %% [%+.1f, %+.1f]', observed, lo, hi) || ' | ' || judgement FROM verdict_metrics WHERE run_id = $run_v2 AND metric = 'throughput'")" >&2
 echo "c-prep prediction: $(q "SELECT predicted || ' | observed ' || printf('%+.1f %% [%+.1f, %+.1f]', observed, lo, hi) || ' | ' || judgement FROM verdict_metrics WHERE run_id = (SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-prep') AND metric = 'throughput'")" >&2
 echo "scenario runtime: $(( $(date +%s) - started )) s" >&2
+# Last, so that everything above is checked even when this fails: c-v2 is
+# IMPROVED on an idle host (c-v2/b ≈ 1.75, driver/MEASUREMENTS.md); on a host
+# at load 20–40 the per-rep MB/s printed above scatter by 4× and it is not.
+[ "${verdict[c-v2]}" = IMPROVED ] || fail "c-v2: expected IMPROVED, got ${verdict[c-v2]} (see the MB/s per rep and host load above)"
