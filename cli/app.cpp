@@ -57,6 +57,7 @@ int run_cli(int argc, char** argv) {
     add_sim_commands(app, ctx);
     add_power_commands(app, ctx);
     add_report_commands(app, ctx);
+    add_bench_commands(app, ctx);
 
     try {
         app.parse(argc, argv);
