@@ -1,19 +1,23 @@
-// history_bench [--runs N] [--store PATH]: seeds a store with N Phase 7 runs
+// history_bench [--runs N] [--store PATH] [--json FILE]: seeds a store with N Phase 7 runs
 // (default 10,000: 10 tracked patches × 1,000 nights, each with 3 reps × 4
 // steps, details_json and verdicts as docs/run-details.md says; per-second
 // samples left out to keep seeding quick, neither query reads them) and
 // times what a person waits for: `besrig history` (the newest 50, and
 // filtered by patch and by age), the nightly trend over 14 nights, and
 // loading one run's report model. Prints the median of repeated runs and
-// the ratio to the 100 ms goal; asserts nothing (BRIEF §9).
+// the ratio to the 100 ms goal; asserts nothing (BRIEF §9). --json writes
+// the same medians for `besrig bench` ({"runs": N, "ms": {"what": ms}}).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "reports/render/model.hpp"
 #include "reports/render/nightly.hpp"
@@ -33,8 +37,11 @@ double median_ms(int repeats, const std::function<void()>& f) {
     return ms[ms.size() / 2];
 }
 
+std::vector<std::pair<std::string, double>> g_results;  // what --json writes
+
 void print(const char* what, double ms) {
     std::printf("  %-44s %9.2f ms   %5.1f %% of the 100 ms goal\n", what, ms, ms);
+    g_results.emplace_back(what, ms);
 }
 
 }  // namespace
@@ -42,9 +49,11 @@ void print(const char* what, double ms) {
 int main(int argc, char** argv) {
     int runs = 10000;
     std::string path;
+    std::string json_path;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (std::strcmp(argv[i], "--runs") == 0) runs = std::max(10, std::atoi(argv[i + 1]));
         else if (std::strcmp(argv[i], "--store") == 0) path = argv[i + 1];
+        else if (std::strcmp(argv[i], "--json") == 0) json_path = argv[i + 1];
     }
     const bool temp = path.empty();
     if (temp) path = (std::filesystem::temp_directory_path() / ("besrig-history-bench-" + std::to_string(::getpid()) + ".db")).string();
@@ -89,6 +98,13 @@ int main(int argc, char** argv) {
         print("report RUN (load the model of one run)",
               median_ms(21, [&] { rows += besrig::load_report_model(fresh, ids.back()).reps.size(); }));
         std::printf("  (%zu rows read; nightly exit code %d)\n", rows, exit_code);
+        if (!json_path.empty()) {
+            nlohmann::json j;
+            j["runs"] = ids.size() + 4;
+            j["seed_seconds"] = seed_s;
+            for (const auto& [what, ms] : g_results) j["ms"][what] = ms;
+            std::ofstream(json_path) << j.dump(2) << "\n";
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "history_bench: %s\n", e.what());
         return 1;

@@ -58,6 +58,7 @@ int run_cli(int argc, char** argv) {
     add_power_commands(app, ctx);
     add_report_commands(app, ctx);
     add_nightly_commands(app, ctx);
+    add_bench_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

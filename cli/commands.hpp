@@ -25,5 +25,6 @@ void add_sim_commands(CLI::App& app, Context& ctx);
 void add_power_commands(CLI::App& app, Context& ctx);
 void add_report_commands(CLI::App& app, Context& ctx);
 void add_nightly_commands(CLI::App& app, Context& ctx);
+void add_bench_commands(CLI::App& app, Context& ctx);
 
 }  // namespace besrig

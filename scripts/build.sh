@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds besrig in ./build with warnings as errors.
+#   BESRIG_BUILD_DIR=dir    another build directory (e.g. build-asan)
+#   BESRIG_SANITIZE=1       ASan + UBSan (ENABLE_SANITIZER_ADDRESS_UB)
+#   BESRIG_BUILD_TARGETS=.. only these targets (e.g. besrig_unit_tests)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -11,4 +14,6 @@ if command -v ccache >/dev/null; then
   export CCACHE_BASEDIR="$top" CCACHE_NOHASHDIR=1
 fi
 cmake -S . -B "${BESRIG_BUILD_DIR:-build}" -DBESRIG_WERROR=ON "${extra[@]}" >/dev/null
-cmake --build "${BESRIG_BUILD_DIR:-build}" -j "$(nproc)"
+targets=()
+for t in ${BESRIG_BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "${BESRIG_BUILD_DIR:-build}" -j "$(nproc)" "${targets[@]}"

@@ -324,6 +324,14 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                     s.facts.host_down = true;
                     s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"}};
                 }
+                // When the watchdog decided (wall clock) and how long the path
+                // had been silent: stored now, not at the end of the run, so a
+                // benchmark (or a person) can measure fault-to-decision latency.
+                const std::string kind = s.facts.wedged ? "WEDGED" : "HOST_DOWN";
+                s.details["wedge"]["decided_at"] = unix_now();
+                s.details["wedge"]["silent_s"] = watchdog.silent_for(now);
+                s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(now), 1) +
+                                                   " s without traffic in step " + step.name);
                 if (!s.failure) s.failure_at = now;
                 s.failure = true;
                 return false;

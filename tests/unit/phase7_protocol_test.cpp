@@ -143,6 +143,10 @@ TEST_F(Phase7Test, DeadDataPathWithLiveManagementIsWedged) {
     EXPECT_EQ(o.details["wedge"]["kind"], "WEDGED");
     // Decided within wedge_s (3 s) plus one probe interval of the silence.
     EXPECT_LE(world.stress_s, 15 + 4);
+    // The decision is stored when it is made (the benchmark's anchor), not only at the end.
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE 'WEDGED decided%'",
+                    o.run_id), 1);
+    EXPECT_TRUE(o.details["wedge"]["decided_at"].is_number());
 }
 
 TEST_F(Phase7Test, DeadManagementIsHostDownPowerCycledAndRolledBack) {
@@ -154,6 +158,8 @@ TEST_F(Phase7Test, DeadManagementIsHostDownPowerCycledAndRolledBack) {
     };
     const auto o = run("c");
     EXPECT_EQ(o.verdict.name, "HOST_DOWN");
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE 'HOST_DOWN decided%'",
+                    o.run_id), 1);
     EXPECT_TRUE(world.power_cycled);
     EXPECT_EQ(world.running, "SRCB");
     EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
