@@ -61,8 +61,13 @@ RunData read_run_data(Store& store, std::int64_t run_id) {
         q.bind(1, run_id);
         if (q.step()) d.config_json = q.get_text(0);
     }
-    Stmt reps(store.db(), "SELECT id, idx, status FROM reps WHERE run_id = ? ORDER BY idx");
+    // Only the run's own patch: an interleaved run also holds the rollback
+    // build's reps, which must never count as the patch's (rows from before
+    // reps carried a patch have it empty).
+    Stmt reps(store.db(),
+              "SELECT id, idx, status FROM reps WHERE run_id = ? AND (patch = '' OR patch = ?) ORDER BY idx");
     reps.bind(1, run_id);
+    reps.bind(2, d.run.patch);
     while (reps.step()) {
         RepData r;
         r.id = reps.get_int(0);

@@ -43,9 +43,9 @@ protected:
     // One rep whose step s runs at base[s] * factor, with small per-rep jitter,
     // plus two warm-up seconds at 1000 MB/s that must not count.
     void rep(std::int64_t run_id, int idx, double factor, const std::string& status = "finished",
-             const std::vector<StepSpec>& steps = k_steps) {
-        Stmt r(store.db(), "INSERT INTO reps (run_id, idx, started_at, status) VALUES (?, ?, 0, ?)");
-        r.bind(1, run_id).bind(2, idx).bind(3, status).exec();
+             const std::vector<StepSpec>& steps = k_steps, const std::string& patch = "") {
+        Stmt r(store.db(), "INSERT INTO reps (run_id, idx, patch, started_at, status) VALUES (?, ?, ?, 0, ?)");
+        r.bind(1, run_id).bind(2, idx).bind(3, patch).bind(4, status).exec();
         const auto rep_id = store.db().last_insert_id();
         for (std::size_t s = 0; s < steps.size(); ++s) {
             Stmt st(store.db(),
@@ -98,6 +98,24 @@ TEST_F(CompareRuns, SameThroughputIsEquivalentAndWarmUpIsExcluded) {
     ASSERT_EQ(c.stats->steps.size(), 4u);
     EXPECT_NEAR(c.stats->steps[0].base.mean, 1.0, 0.01);  // the 1000 MB/s warm-up seconds left out
     EXPECT_EQ(c.base_reps, (std::vector<int>{1, 2, 3}));
+}
+
+TEST_F(CompareRuns, InterleavedRollbackRepsNeverCountAsThePatch) {
+    // An --interleave run stores b's reps beside the patch's; only the
+    // patch's reps are the patch (found by the nightly: c-v2 judged on a mix).
+    const auto b = run("b", "ramp", true);
+    reps(b, 1.0);
+    const auto p = run("c-v2");
+    for (int i = 1; i <= 6; ++i) {
+        const bool mine = i % 2 == 0;
+        rep(p, i, mine ? 1.7 : 1.0, "finished", k_steps, mine ? "c-v2" : "b");
+    }
+    store.finish_run(p, "PASS", "", 0);
+    const auto c = compare_runs(store, b, p, stats::DecisionRule{});
+    EXPECT_EQ(c.patch_reps, (std::vector<int>{2, 4, 6})) << render_text(c);
+    ASSERT_TRUE(c.stats);
+    EXPECT_NEAR(c.stats->steps[0].patch.mean, 1.7, 0.02) << render_text(c);
+    EXPECT_EQ(c.verdict, "IMPROVED") << render_text(c);
 }
 
 TEST_F(CompareRuns, FasterPatchIsImprovedAndThePredictionConfirmed) {
