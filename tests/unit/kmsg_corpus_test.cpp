@@ -186,7 +186,7 @@ TEST(Corpora, HeaderPrefilterNeverHidesAHeader) {
         }
     }
     if (files == 0) GTEST_SKIP() << "no corpus under " << besrig::test::corpora_dir();
-    EXPECT_GT(headers, 100u);
+    EXPECT_GE(headers, 20u);  // 40 in the corpora of November 2026
 }
 
 }  // namespace
