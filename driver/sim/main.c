@@ -56,7 +56,7 @@ int bes2600_race_window_sleep = 1;
 module_param_named(race_window_sleep, bes2600_race_window_sleep, int, 0644);
 MODULE_PARM_DESC(race_window_sleep, "the stats block is fetched by a sleeping bus read (1) or decoded busily (0)");
 
-int bes2600_race_window_every = 288;
+int bes2600_race_window_every = 256;
 module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
 MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
 

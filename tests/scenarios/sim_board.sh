@@ -99,7 +99,7 @@ load_variant() { # load_variant PATCH: insmod over the uncached /host view, wait
   on_board "dmesg -C; insmod /host$work/kbuild/$1/bes2600.ko lower=wphy0" || fail "insmod of $1 failed"
   on_board 'for i in $(seq 60); do ip -4 -o addr show dev wlan0 2>/dev/null | grep -q 10.0.3.15 && exit 0; sleep 0.5; done; exit 1' \
     || fail "$1: wlan0 did not come up with 10.0.3.15"
-  [ "$(on_board sed -n 's/^variant: //p' $S)" = "$1" ] || fail "$1: debugfs reports another variant"
+  [ "$(on_board "sed -n 's/^variant: //p' $S")" = "$1" ] || fail "$1: debugfs reports another variant"
 }
 unload_variant() { # unload_variant PATCH: rmmod, then nothing of it may be left
   on_board rmmod bes2600 || fail "$1: rmmod failed"
@@ -145,7 +145,7 @@ on_board 'kill $(cat /tmp/stress.pid) 2>/dev/null; true'
 on_board dmesg >"$work/dmesg-c-stress.txt"
 nwarn=$(grep -c "WARNING: .* wsm_release_tx_buffer.* \[bes2600\]" "$work/dmesg-c-stress.txt" || true)
 [ "$nwarn" -ge 10 ] || fail "c: expected a WARN storm in wsm_release_tx_buffer [bes2600], got $nwarn: $(grep WARNING "$work/dmesg-c-stress.txt" | head -2)"
-[ "$(on_board sed -n 's/^wedged: //p' $S)" = 1 ] || fail "c: debugfs does not report the wedge"
+[ "$(on_board "sed -n 's/^wedged: //p' $S")" = 1 ] || fail "c: debugfs does not report the wedge"
 on_board 'ping -c 3 -W 2 10.0.3.2' >/dev/null 2>&1 && fail "c: wlan0 still answers pings after the storm"
 on_board 'ip link show enu1 | grep -q "state UP"' || fail "c: enu1 not up after the storm"
 unload_variant c
