@@ -210,7 +210,7 @@ db="$HOME/.local/share/besrig/besrig.db"
 follow_pid=$!
 for _ in $(seq 60); do grep -q "following the kernel log" "$work/follow.err" 2>/dev/null && break; sleep 0.5; done
 grep -q "following the kernel log" "$work/follow.err" || fail "log follow did not start: $(cat "$work/follow.err")"
-ob "ip link set wphy0 up && modprobe netconsole 'netconsole=+@10.0.3.15/wphy0,$ncport@10.0.3.2/'" || fail "modprobe netconsole failed on the board"
+ob "ip link set wphy0 up && modprobe netconsole 'netconsole=+@10.0.3.15/wphy0,$ncport@10.0.3.2/' && dmesg -n 8" || fail "modprobe netconsole failed on the board"
 ob 'echo "besrig-e2e: netconsole probe" > /dev/kmsg'
 sleep 3
 ob 'echo 1 > /proc/sys/kernel/sysrq; nohup sh -c "sleep 1; echo c > /proc/sysrq-trigger" >/dev/null 2>&1 &' || true
