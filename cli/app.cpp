@@ -53,6 +53,7 @@ int run_cli(int argc, char** argv) {
     add_phase5_commands(app, ctx);
     add_build_commands(app, ctx);
     add_iperf3_commands(app, ctx);
+    add_log_commands(app, ctx);
     add_triage_commands(app, ctx);
     add_sim_commands(app, ctx);
     add_power_commands(app, ctx);

@@ -20,6 +20,7 @@ void add_ssh_commands(CLI::App& app, Context& ctx);
 void add_phase5_commands(CLI::App& app, Context& ctx);
 void add_build_commands(CLI::App& app, Context& ctx);
 void add_iperf3_commands(CLI::App& app, Context& ctx);
+void add_log_commands(CLI::App& app, Context& ctx);
 void add_triage_commands(CLI::App& app, Context& ctx);
 void add_sim_commands(CLI::App& app, Context& ctx);
 void add_power_commands(CLI::App& app, Context& ctx);

@@ -84,10 +84,19 @@ struct LogPattern {
     std::string severity;  // "fail" | "warn" | "info"
 };
 
+// netconsole as a second kernel-log channel (docs/netconsole.md): the
+// controller listens on listen:port (UDP) during Phase 7.
+struct NetconsoleConfig {
+    bool enabled = false;
+    std::string listen = "127.0.0.1";
+    int port = 6666;
+};
+
 struct KernelLogConfig {
     std::vector<LogPattern> extra_patterns;
     int storm_count = 10;
     double storm_window_s = 5;
+    NetconsoleConfig netconsole;
 };
 
 struct TimeoutsConfig {

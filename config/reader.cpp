@@ -1,6 +1,7 @@
 // The typed pass over the merged config: every value checked once, every
 // refusal naming where the value came from, its key path, what was expected
 // and what was found.
+#include <arpa/inet.h>
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -128,6 +129,12 @@ RigConfig read_rig_config(const json& effective, const std::map<std::string, Ori
     }
     c.kernel_log.storm_count = r.integer("kernel_log.storm.count", 1, 100000);
     c.kernel_log.storm_window_s = r.number("kernel_log.storm.window_s", 0.1, 3600);
+    c.kernel_log.netconsole.enabled = r.boolean("kernel_log.netconsole.enabled");
+    c.kernel_log.netconsole.listen = r.str("kernel_log.netconsole.listen", false);
+    if (in_addr a{}; ::inet_pton(AF_INET, c.kernel_log.netconsole.listen.c_str(), &a) != 1)
+        r.fail("kernel_log.netconsole.listen", "an IPv4 address of this controller (e.g. 127.0.0.1 or 0.0.0.0)",
+               &r.at("kernel_log.netconsole.listen", "a string"));
+    c.kernel_log.netconsole.port = r.integer("kernel_log.netconsole.port", 1, 65535);
 
     c.timeouts.connect_s = r.number("timeouts.connect_s", 0.1, 3600);
     c.timeouts.connect_attempts = r.integer("timeouts.connect_attempts", 1, 20);

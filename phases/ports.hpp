@@ -104,6 +104,8 @@ struct LogStatus {
     std::string storm_title;
     bool link_break = false;  // "link break between lmac and host" seen
     bool follower_alive = true;
+    std::int64_t netconsole_records = 0;       // received over the netconsole channel
+    std::int64_t netconsole_only_records = 0;  // of those, never delivered by the SSH stream
 };
 
 class LogWatch {

@@ -16,7 +16,7 @@
 # Environment (defaults): ROUNDS=3 DURATION=20 SPECS="rx-32M rx-unl tx-unl"
 #   (rx = receive, iperf3 -R; 32M = -b 32M = 4 MB/s; unl = no cap)
 #   STORM_RUNS=10 STORM_DURATION=40 STORM_RATE=32M CYCLES=5 PARAMS=
-#   TPUT_VARIANTS="b c-prep c-v2" PORT=5291
+#   TPUT_VARIANTS="b c-prep c-v2" PORT=5291 STORM_VARIANT=c
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -39,6 +39,7 @@ TPUT_VARIANTS="$TPUT_VARIANTS"
 STORM_RUNS=$STORM_RUNS
 STORM_DURATION=$STORM_DURATION
 STORM_RATE=$STORM_RATE
+STORM_VARIANT=${STORM_VARIANT:-c}
 STORM_PORT=$STORM_PORT
 CYCLE_VARIANTS="$CYCLE_VARIANTS"
 CYCLES=$CYCLES

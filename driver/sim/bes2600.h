@@ -151,6 +151,7 @@ extern int bes2600_irq_coalesce_us;
 extern int bes2600_bh_rx_bounce_us;
 extern int bes2600_race_window_us;
 extern int bes2600_race_window_every;
+extern int bes2600_race_window_sleep;
 extern int bes2600_fw_violation_limit;
 extern int bes2600_fw_fifo_depth;
 extern int bes2600_lmac_timeout_ms;

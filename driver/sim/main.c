@@ -24,11 +24,11 @@ static char *lower = "wphy0";
 module_param(lower, charp, 0444);
 MODULE_PARM_DESC(lower, "data NIC wlan0 is stacked on (default wphy0)");
 
-int bes2600_hw_bufs = 48;
+int bes2600_hw_bufs = 240;
 module_param_named(hw_bufs, bes2600_hw_bufs, int, 0444);
 MODULE_PARM_DESC(hw_bufs, "firmware input buffers the chip advertises (numInpChBufs)");
 
-int bes2600_fw_resident_bufs = 32;
+int bes2600_fw_resident_bufs = 224;
 module_param_named(fw_resident_bufs, bes2600_fw_resident_bufs, int, 0444);
 MODULE_PARM_DESC(fw_resident_bufs, "buffers handed to the firmware at start-up for its own frames (templates, keep-alive); the rest carry traffic");
 
@@ -48,11 +48,15 @@ int bes2600_bh_rx_bounce_us = 5600;
 module_param_named(bh_rx_bounce_us, bes2600_bh_rx_bounce_us, int, 0644);
 MODULE_PARM_DESC(bh_rx_bounce_us, "modeled cost of handing a confirm from sdio_rx_work to bh");
 
-int bes2600_race_window_us = 400;
+int bes2600_race_window_us = 2000;
 module_param_named(race_window_us, bes2600_race_window_us, int, 0644);
 MODULE_PARM_DESC(race_window_us, "stats-block parse time between read and write-back of hw_bufs_used in wsm_release_tx_buffer (widens the race window)");
 
-int bes2600_race_window_every = 96;
+int bes2600_race_window_sleep = 1;
+module_param_named(race_window_sleep, bes2600_race_window_sleep, int, 0644);
+MODULE_PARM_DESC(race_window_sleep, "the stats block is fetched by a sleeping bus read (1) or decoded busily (0)");
+
+int bes2600_race_window_every = 256;
 module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
 MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
 

@@ -19,16 +19,22 @@
 /*
  * Models the confirm parsing that sits between reading the old count and
  * writing the new one: every race_window_every-th confirm carries a link
- * statistics block that takes race_window_us to decode.  Costs the same in
- * every variant; in a single context it is harmless.
+ * statistics block that takes race_window_us to fetch and decode — with
+ * race_window_sleep (default) a second SDIO read that sleeps, as bus reads
+ * do, else a busy decode.  Costs the same in every variant; in a single
+ * context it is harmless.
  */
 static void wsm_confirm_parse_delay(struct bes2600_common *hw_priv)
 {
 	int us = READ_ONCE(bes2600_race_window_us);
 	int every = READ_ONCE(bes2600_race_window_every);
 
-	if (us > 0 && every > 0 && ++hw_priv->wsm_confirm_seq % every == 0)
-		udelay(us);
+	if (us > 0 && every > 0 && ++hw_priv->wsm_confirm_seq % every == 0) {
+		if (READ_ONCE(bes2600_race_window_sleep))
+			usleep_range(us, us + us / 8);	/* a second, sleeping SDIO read */
+		else
+			udelay(us);
+	}
 }
 
 int wsm_alloc_tx_buffer(struct bes2600_common *hw_priv, int if_id)

@@ -8,6 +8,7 @@
 #include "reports/store/store.hpp"
 #include "rig/kmsg/classifier.hpp"
 #include "rig/kmsg/storm_detector.hpp"
+#include "rig/netconsole/listener.hpp"
 #include "util/strings.hpp"
 #include "util/terminal.hpp"
 
@@ -24,7 +25,11 @@ struct PendingRecord {
     int level;
     double received;
     std::string text;
+    const char* channel = "kmsg";
 };
+
+// netconsole records the SSH stream may never deliver are kept this long.
+constexpr std::size_t k_max_netconsole_tail = 20000;
 
 }  // namespace
 
@@ -44,6 +49,21 @@ struct LiveLogWatch::Follower : kmsg::RecordSink {
     std::optional<double> anchor;  // kernel time of the current stress-start marker
     std::string anchor_marker;
     std::string boot_id;
+    double last_kmsg_wall = 0;  // unix time of the last record the SSH stream delivered
+
+    // The second channel (kernel_log.netconsole): its own reader; records are
+    // stored as they come, and those the SSH stream never delivered (a panic,
+    // a dead management link) are classified when the follower stops.
+    struct NetconsoleSink : kmsg::RecordSink {
+        Follower& f;
+        explicit NetconsoleSink(Follower& follower) : f(follower) {}
+        void on_record(const kmsg::LogRecord& r) override { f.on_netconsole(r); }
+        void on_gap(const kmsg::SequenceGap&) override {}  // UDP: gaps are the channel's nature, the SSH side counts loss
+    };
+    std::unique_ptr<netconsole::Listener> nc;
+    NetconsoleSink nc_sink{*this};
+    kmsg::RecordReader nc_reader{nc_sink};
+    std::vector<std::pair<kmsg::LogRecord, double>> nc_tail;  // record, unix time received
 
     Follower(LiveLogWatch& watch, kmsg::ClassifierOptions opts)
         : w(watch), store(watch.store_path_), classifier(std::move(opts)),
@@ -61,7 +81,8 @@ struct LiveLogWatch::Follower : kmsg::RecordSink {
             }
             return;
         }
-        pending.push_back({r.seq, r.time_s, r.level, unix_now(), r.text});
+        last_kmsg_wall = unix_now();
+        pending.push_back({r.seq, r.time_s, r.level, last_kmsg_wall, r.text});
         std::string marker;
         {
             std::lock_guard<std::mutex> lock(w.mutex_);
@@ -77,6 +98,48 @@ struct LiveLogWatch::Follower : kmsg::RecordSink {
         std::vector<kmsg::KernelReport> reports;
         classifier.feed(r, reports);
         for (auto& rep : reports) on_report(rep);
+    }
+
+    void on_netconsole(const kmsg::LogRecord& r) {
+        const double now = unix_now();
+        pending.push_back({r.seq, r.time_s, r.level, now, r.text, "netconsole"});
+        {
+            std::lock_guard<std::mutex> lock(w.mutex_);
+            ++w.status_.netconsole_records;
+        }
+        const bool maybe_unseen = r.seq ? (!last_seq || *r.seq > *last_seq) : now > last_kmsg_wall;
+        if (maybe_unseen && nc_tail.size() < k_max_netconsole_tail) nc_tail.emplace_back(r, now);
+    }
+
+    // Reads every datagram waiting on the netconsole socket.
+    void drain_netconsole() {
+        if (!nc) return;
+        for (auto& d : nc->drain()) {
+            if (d.data.empty()) continue;
+            if (d.data.back() != '\n') d.data.push_back('\n');
+            nc_reader.feed(d.data);
+        }
+    }
+
+    // At the end: what only netconsole saw goes through the classifier, after
+    // everything the SSH stream delivered.
+    void classify_netconsole_tail() {
+        std::vector<kmsg::KernelReport> reports;
+        classifier.flush(reports);
+        for (auto& rep : reports) on_report(rep);
+        std::size_t n = 0;
+        for (const auto& [r, received] : nc_tail) {
+            if (r.seq ? (last_seq && *r.seq <= *last_seq) : received <= last_kmsg_wall) continue;
+            ++n;
+            classifier.feed(r, reports);
+        }
+        classifier.flush(reports);
+        for (auto& rep : reports) on_report(rep);
+        nc_tail.clear();
+        if (n > 0) {
+            std::lock_guard<std::mutex> lock(w.mutex_);
+            w.status_.netconsole_only_records += static_cast<std::int64_t>(n);
+        }
     }
 
     void on_gap(const kmsg::SequenceGap& g) override {
@@ -151,12 +214,13 @@ struct LiveLogWatch::Follower : kmsg::RecordSink {
         last_flush = steady_now();
         if (pending.empty()) return;
         Transaction tx(store.db());
-        Stmt s(store.db(), "INSERT INTO kmsg (run_id, seq, usec, prio, received_at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        Stmt s(store.db(),
+               "INSERT INTO kmsg (run_id, seq, usec, prio, received_at, text, channel) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         for (const auto& p : pending) {
             s.bind(1, w.run_id_);
             s.bind(2, p.seq ? std::optional<std::int64_t>(static_cast<std::int64_t>(*p.seq)) : std::nullopt);
             s.bind(3, p.time_s ? std::optional<std::int64_t>(static_cast<std::int64_t>(*p.time_s * 1e6)) : std::nullopt);
-            s.bind(4, p.level).bind(5, p.received).bind(6, p.text);
+            s.bind(4, p.level).bind(5, p.received).bind(6, p.text).bind(7, std::string(p.channel));
             s.exec();
         }
         tx.commit();
@@ -165,6 +229,7 @@ struct LiveLogWatch::Follower : kmsg::RecordSink {
 
     // Called ~10 times a second while streaming.
     void tick() {
+        drain_netconsole();
         const double now = steady_now();
         if (now - last_flush >= 0.5 || pending.size() > 500) flush_records();
         // A report whose end line never came (a lone WARN, then silence): close it.
@@ -187,6 +252,9 @@ void LiveLogWatch::start(std::int64_t run_id) {
     stop_ = false;
     // Connect once here so an unreachable board fails the run before stress.
     (void)connect_or_throw(config_, options_);
+    const auto& ncfg = config_.kernel_log.netconsole;
+    netconsole_.reset();
+    if (ncfg.enabled) netconsole_ = std::make_unique<netconsole::Listener>(ncfg.listen, ncfg.port);
     thread_ = std::thread([this] { loop(); });
     // Wait until the follower has seen its marker (or given up), so the first
     // stress second is already watched.
@@ -224,6 +292,7 @@ void LiveLogWatch::loop() {
         kmsg::ClassifierOptions opts;
         opts.extra_patterns = config_.kernel_log.extra_patterns;
         f = std::make_unique<Follower>(*this, opts);
+        f->nc = std::move(netconsole_);
     } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mutex_);
         error_ = e.what();
@@ -238,7 +307,10 @@ void LiveLogWatch::loop() {
                 std::lock_guard<std::mutex> lock(mutex_);
                 status_.follower_alive = false;
             }
-            std::this_thread::sleep_for(std::chrono::seconds(1));
+            // The board may be gone (panic, hard hang): netconsole keeps talking.
+            if (f->nc && f->nc->wait(1000)) f->drain_netconsole();
+            else if (!f->nc) std::this_thread::sleep_for(std::chrono::seconds(1));
+            f->tick();
             continue;
         }
         auto& remote = *conn.value();
@@ -271,9 +343,9 @@ void LiveLogWatch::loop() {
         }
         if (!stop_) std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
-    std::vector<kmsg::KernelReport> reports;
-    f->classifier.flush(reports);
-    for (auto& rep : reports) f->on_report(rep);
+    f->drain_netconsole();
+    f->nc_reader.finish();
+    f->classify_netconsole_tail();  // also flushes the classifier's open reports
     f->flush_records();
 }
 

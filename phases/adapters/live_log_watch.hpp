@@ -14,6 +14,11 @@
 //     controller latency in it); splats feed the storm detector.
 //   - Sequence gaps are stored as GAP events and counted: nothing is lost
 //     silently.
+//   - With kernel_log.netconsole.enabled it also listens for the board's
+//     netconsole (UDP, rig/netconsole) as a second channel: every record is
+//     stored with channel 'netconsole'; those the SSH stream never delivered
+//     (a panic or hard hang takes the stream down first) are classified when
+//     the follower stops, so the last lines before the end still count.
 //   - If the link drops it reconnects until stopped; after a reboot (new
 //     boot_id) the new boot's records are kept too, else already-seen
 //     sequence numbers are skipped.
@@ -27,6 +32,7 @@
 
 #include "config/config.hpp"
 #include "phases/ports.hpp"
+#include "rig/netconsole/listener.hpp"
 #include "rig/ssh/connect_board.hpp"
 
 namespace besrig::phases {
@@ -58,6 +64,7 @@ private:
     std::string marker_;
     std::string start_marker_;
     std::string error_;
+    std::unique_ptr<netconsole::Listener> netconsole_;  // bound in start(), handed to the follower
 };
 
 }  // namespace besrig::phases

@@ -11,7 +11,7 @@ namespace {
 
 // Each entry moves the schema from version i to i + 1. Never edit a shipped
 // entry: add a new one.
-constexpr std::array<const char*, 3> k_migrations = {
+constexpr std::array<const char*, 4> k_migrations = {
     R"SQL(
 CREATE TABLE rigs (
   id INTEGER PRIMARY KEY,
@@ -221,6 +221,12 @@ CREATE INDEX artifacts_run ON artifacts(run_id);
 CREATE INDEX receipts_run ON receipts(run_id);
 CREATE INDEX verdict_metrics_run ON verdict_metrics(run_id);
 CREATE INDEX kernel_events_fingerprint ON kernel_events(fingerprint);
+)SQL",
+    // v4: the channel a kernel-log record came in by: 'kmsg' (the SSH stream
+    // of /dev/kmsg) or 'netconsole' (UDP from the board's netconsole module,
+    // the second channel that survives a dead management link or a panic).
+    R"SQL(
+ALTER TABLE kmsg ADD COLUMN channel TEXT NOT NULL DEFAULT 'kmsg';
 )SQL",
 };
 

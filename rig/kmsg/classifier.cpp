@@ -67,10 +67,10 @@ void KernelLogClassifier::line(const LogRecord& rec, std::string_view msg, std::
         }
     }
     std::optional<HeaderMatch> header;
-    if (!msg.empty() && msg[0] != ' ') header = match_header(msg);
+    if (!msg.empty() && header_may_start(msg[0])) header = match_header(msg);
 
     std::size_t index = 0;
-    OpenReport* current = report_for(rec, index);
+    OpenReport* current = open_.empty() ? nullptr : report_for(rec, index);
     // In a timestamped log, a line without a timestamp is another source
     // (boot firmware after a reset, a shell on the console): the report is over.
     if (current && !rec.time_s && current->meta.time_s && rec.caller.empty()) {

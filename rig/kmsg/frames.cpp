@@ -1,6 +1,7 @@
 #include "rig/kmsg/frames.hpp"
 
 #include <array>
+#include <vector>
 
 namespace besrig::kmsg {
 namespace {
@@ -171,10 +172,47 @@ bool matches_rule(std::string_view fn, std::string_view rule) {
     return fn.find(rule) != std::string_view::npos;
 }
 
+namespace {
+
+// k_generic with its anchors parsed once, and the first byte a match needs.
+struct CompiledRule {
+    std::string_view text;
+    bool start = false, end = false;
+};
+
+const std::vector<CompiledRule>& generic_rules() {
+    static const std::vector<CompiledRule> rules = [] {
+        std::vector<CompiledRule> v;
+        for (auto r : k_generic) {
+            CompiledRule c;
+            c.start = r.starts_with('^');
+            c.end = r.ends_with('$');
+            if (c.start) r.remove_prefix(1);
+            if (c.end) r.remove_suffix(1);
+            c.text = r;
+            v.push_back(c);
+        }
+        return v;
+    }();
+    return rules;
+}
+
+}  // namespace
+
 bool is_generic_frame(std::string_view fn, std::span<const std::string_view> extra) {
     fn = normalize_function(fn);
-    for (auto r : k_generic)
-        if (matches_rule(fn, r)) return true;
+    // Which bytes the function name holds: a rule whose first byte is not
+    // among them cannot match, and most rules are skipped on one lookup.
+    std::array<bool, 256> present{};
+    for (const char c : fn) present[static_cast<unsigned char>(c)] = true;
+    for (const auto& r : generic_rules()) {
+        if (!r.text.empty() && !present[static_cast<unsigned char>(r.text.front())]) continue;
+        if (r.start && r.end ? fn == r.text
+            : r.start        ? fn.starts_with(r.text)
+            : r.end          ? fn.ends_with(r.text)
+                             : fn.find(r.text) != std::string_view::npos)
+            return true;
+    }
     for (auto r : extra)
         if (matches_rule(fn, r)) return true;
     return false;

@@ -69,29 +69,42 @@ void LiteralSet::build() {
     three_ = b == 3;
 }
 
-std::uint64_t LiteralSet::match(std::string_view s) const {
+// A window whose last bytes end some literal's window: compare for real.
+std::uint64_t LiteralSet::verify(const unsigned char* p, std::size_t n, std::size_t start, unsigned key) const {
     std::uint64_t found = 0;
-    if (literals_.empty() || s.size() < window_) return 0;
+    for (const auto& e : ends_) {
+        if (e.key != key) continue;
+        const auto& lit = literals_[static_cast<std::size_t>(e.index)];
+        if (lit.size() > n - start) continue;
+        if (lit.size() >= 4 && head4(p + start) != e.head) continue;
+        if (std::memcmp(p + start, lit.data(), lit.size()) == 0) found |= 1ULL << e.index;
+    }
+    return found;
+}
+
+// The hot loop of triage (every line of every log): the hash width is a
+// template parameter so the loop body has no branch but the jump.
+template <bool Three>
+std::uint64_t LiteralSet::scan(std::string_view s) const {
+    std::uint64_t found = 0;
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
     const std::uint8_t* shift = shift_.data();
     for (std::size_t pos = window_ - 1; pos < n;) {
-        const unsigned k = key3(three_ ? p[pos - 2] : 0, p[pos - 1], p[pos]);
+        const unsigned k = key3(Three ? p[pos - 2] : 0, p[pos - 1], p[pos]);
         if (const std::uint8_t jump = shift[k]) {
             pos += jump;
             continue;
         }
-        const std::size_t start = pos + 1 - window_;
-        for (const auto& e : ends_) {
-            if (e.key != k) continue;
-            const auto& lit = literals_[static_cast<std::size_t>(e.index)];
-            if (lit.size() > n - start) continue;
-            if (lit.size() >= 4 && head4(p + start) != e.head) continue;
-            if (std::memcmp(p + start, lit.data(), lit.size()) == 0) found |= 1ULL << e.index;
-        }
+        found |= verify(p, n, pos + 1 - window_, k);
         ++pos;
     }
     return found;
+}
+
+std::uint64_t LiteralSet::match(std::string_view s) const {
+    if (literals_.empty() || s.size() < window_) return 0;
+    return three_ ? scan<true>(s) : scan<false>(s);
 }
 
 std::string regex_literal(std::string_view re) {

@@ -35,6 +35,9 @@ public:
 
 private:
     void build();
+    template <bool Three>
+    std::uint64_t scan(std::string_view s) const;  // match() with the hash width fixed at compile time
+    std::uint64_t verify(const unsigned char* p, std::size_t n, std::size_t start, unsigned key) const;
     std::vector<std::string> literals_;
     std::size_t window_ = 0;                          // length of the shortest literal
     std::vector<std::uint8_t> shift_;                 // by byte pair: how far the window may jump

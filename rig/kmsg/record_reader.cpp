@@ -181,9 +181,13 @@ void RecordReader::text_record(std::string_view l) {
     rec_.facility = p.facility;
     rec_.time_s = p.time_s;
     rec_.wall_s = p.wall_s;
-    rec_.caller.assign(p.caller);
-    rec_.text.assign(p.message);
-    rec_.dict.clear();
+    // clear + append: no aliasing checks (the line never points into rec_),
+    // measurably cheaper per line than assign's general replace.
+    rec_.caller.clear();
+    if (!p.caller.empty()) rec_.caller.append(p.caller);
+    rec_.text.clear();
+    rec_.text.append(p.message);
+    if (!rec_.dict.empty()) rec_.dict.clear();
     rec_.line_no = line_no_;
     ++records_;
     sink_.on_record(rec_);

@@ -1,6 +1,7 @@
 #include "rig/kmsg/text_prefix.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 namespace besrig::kmsg {
@@ -14,18 +15,17 @@ std::size_t bracket_time(std::string_view s, double& out) {
     std::size_t i = 1;
     while (i < s.size() && s[i] == ' ') ++i;
     const std::size_t int_start = i;
-    double v = 0;
-    while (i < s.size() && is_digit(s[i]) && i - int_start < 12) v = v * 10 + (s[i++] - '0');
+    // Integer arithmetic, one division at the end (this runs on every line).
+    std::uint64_t whole = 0;
+    while (i < s.size() && is_digit(s[i]) && i - int_start < 12) whole = whole * 10 + static_cast<unsigned>(s[i++] - '0');
     if (i == int_start || i >= s.size() || s[i] != '.') return 0;
     ++i;
-    double scale = 0.1;
+    static constexpr std::array<double, 10> pow10{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    std::uint64_t frac = 0;
     const std::size_t frac_start = i;
-    while (i < s.size() && is_digit(s[i]) && i - frac_start < 9) {
-        v += (s[i++] - '0') * scale;
-        scale /= 10;
-    }
+    while (i < s.size() && is_digit(s[i]) && i - frac_start < 9) frac = frac * 10 + static_cast<unsigned>(s[i++] - '0');
     if (i == frac_start || i >= s.size() || s[i] != ']') return 0;
-    out = v;
+    out = static_cast<double>(whole) + static_cast<double>(frac) / pow10[i - frac_start];
     return i + 1;
 }
 

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "kmsg_test_support.hpp"
+#include "rig/kmsg/headers.hpp"
+#include "rig/kmsg/text_prefix.hpp"
 #include "rig/kmsg/triage.hpp"
 #include "test_support.hpp"
 
@@ -161,6 +163,30 @@ TEST(LogspecCorpus, ChunkingDoesNotChangeTheResult) {
         EXPECT_EQ(whole.signatures.signatures()[i].first.fingerprint, small.signatures.signatures()[i].first.fingerprint);
         EXPECT_EQ(whole.signatures.signatures()[i].count, small.signatures.signatures()[i].count);
     }
+}
+
+// The classifier skips match_header() for lines whose first byte
+// header_may_start() rejects: on every line of every corpus file, a line that
+// match_header() takes as a header must pass that filter.
+TEST(Corpora, HeaderPrefilterNeverHidesAHeader) {
+    std::size_t headers = 0, files = 0;
+    for (const auto& sub : {"syzkaller", "logspec"}) {
+        const auto dir = besrig::test::corpora_dir() / "kernel-logs" / sub;
+        if (!std::filesystem::exists(dir)) continue;
+        for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+            if (!f.is_regular_file()) continue;
+            ++files;
+            std::istringstream in(slurp(f.path()));
+            for (std::string line; std::getline(in, line);) {
+                const auto msg = parse_text_prefix(line).message;
+                if (msg.empty() || !match_header(msg)) continue;
+                ++headers;
+                EXPECT_TRUE(header_may_start(msg[0])) << f.path() << ": " << std::string(msg);
+            }
+        }
+    }
+    if (files == 0) GTEST_SKIP() << "no corpus under " << besrig::test::corpora_dir();
+    EXPECT_GE(headers, 20u);  // 40 in the corpora of November 2026
 }
 
 }  // namespace
