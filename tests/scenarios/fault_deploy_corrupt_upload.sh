@@ -4,9 +4,10 @@
 # file on the board really differs from the build. Deploy and Phase 6 refuse
 # to install it, remove it, and leave b installed and running. A sha256sum
 # that answers garbage is named as such (not as a corrupted upload).
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5312
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 build_patches b c-prep
 src_b=$(srcversion_of b)
@@ -49,9 +50,12 @@ expect_status 2
 expect_err "sha256sum"
 expect_err "unexpected reply"
 expect_err "garbage"
+b status --json
+expect_status 0
+grep -qF "sha256sum" "$work/out" || fail "status does not name the broken sha256sum: $out"
+scenario_cleanup
 still_b "garbage sha256sum"
 
-scenario_cleanup
 b deploy --patch c-prep --load
 expect_status 0
 expect_out "srcversion $(srcversion_of c-prep) = this build"

@@ -6,9 +6,10 @@
 #   fails with ENOSPC.
 # Each time: a clear error naming the disk, the old module installed and
 # running, no temporary file left; the store intact, nothing left running.
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5311
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 build_patches b c-prep
 src_b=$(srcversion_of b)

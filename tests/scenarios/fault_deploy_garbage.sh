@@ -5,9 +5,10 @@
 # Each time: an error naming the command and showing what came back
 # (escaped), no crash, verdict INFRA_ERROR (the board misbehaved, not the
 # patch), b running again after Phase 6's rollback, the store intact.
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5315
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 build_patches b c-prep
 src_b=$(srcversion_of b)

@@ -4,9 +4,10 @@
 # fingerprint and the exact commands that accept it; deploy and Phase 6
 # change nothing. Following the message restores access; the board gets its
 # own key back at the end.
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5313
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 build_patches b c-prep
 src_b=$(srcversion_of b)
@@ -14,7 +15,7 @@ b deploy --patch b --load
 expect_status 0
 sha_b=$(installed_sha256)
 runs_before=$(q "SELECT count(*) FROM runs")
-port=$(cat "$state/ssh_port")
+port=$(board_port)
 
 # A new host key on the board; keep the old one to put back.
 on_board 'set -e; cp /run/besrig/ssh_host_ed25519_key /run/fd-orig-key; cp /run/besrig/ssh_host_ed25519_key.pub /run/fd-orig-key.pub 2>/dev/null || true

@@ -2,9 +2,10 @@
 # shell metacharacters, `..`, very long — are refused or passed quoted;
 # nothing they carry is executed on the controller or the board (a marker
 # file would show it), and the store stays intact.
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5314
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 marker=/tmp/besrig-fault-hostile-$$
 pwn="touch $marker"

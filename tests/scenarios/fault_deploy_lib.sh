@@ -18,7 +18,7 @@ command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
 own_board=0
 if [ -n "${BESRIG_SHARED_BOARD:-}" ]; then
   export BESRIG_SIM_DIR="$BESRIG_SHARED_BOARD"
-  [ -f "$BESRIG_SIM_DIR/ohm/ssh_port" ] || skip "the fixture booted no board in $BESRIG_SIM_DIR (see scenario.fault_deploy_board_up)"
+  [ -f "$BESRIG_SIM_DIR/ohm/known_hosts" ] || skip "the fixture booted no board in $BESRIG_SIM_DIR (see scenario.fault_deploy_board_up)"
 else
   export BESRIG_SIM_DIR="$work/sim"
   own_board=1
@@ -53,10 +53,12 @@ if [ "$own_board" = 1 ]; then
   cp "$state/known_hosts" "$work/lever_known_hosts"
 fi
 
+# The board's SSH port, from the known_hosts line `besrig sim up` writes.
+board_port() { sed -n 's/^\[127\.0\.0\.1\]:\([0-9]*\) .*/\1/p' "$state/known_hosts" | head -1; }
 on_board() {
   ssh -q -F /dev/null -i "$state/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/lever_known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
-    -o BatchMode=yes -o ConnectTimeout=30 -p "$(cat "$state/ssh_port")" root@127.0.0.1 "$@"
+    -o BatchMode=yes -o ConnectTimeout=30 -p "$(board_port)" root@127.0.0.1 "$@"
 }
 
 build_patches() {
@@ -81,7 +83,15 @@ end_checks() {
   [ "$(q "PRAGMA integrity_check")" = ok ] || fail "store integrity_check: $(q "PRAGMA integrity_check")"
   [ "$(q "SELECT count(*) FROM runs WHERE status = 'running'")" = 0 ] || fail "a run was left open"
   ! pgrep -f -- "$work/rig.json" >/dev/null || fail "a besrig process of this test still runs: $(pgrep -af -- "$work/rig.json")"
-  [ -z "$(ss -ltnH "sport = :$IPERF_PORT" 2>/dev/null)" ] || fail "something still listens on iperf3 port $IPERF_PORT"
+  # Children besrig left behind (the iperf3 server writes into this test's
+  # artifacts): any process holding a file of $work open. (Ports are no
+  # guide: another process may hold IPERF_PORT, and besrig then takes the next.)
+  local p held=""
+  for p in /proc/[0-9]*; do
+    [ "${p#/proc/}" = "$$" ] && continue
+    ls -l "$p/fd" 2>/dev/null | grep -qF -- "$work/" && held="$held $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null);"
+  done
+  [ -z "$held" ] || fail "processes of this test are still running:$held"
   local left
   left=$(on_board 'ps -o pid,args 2>/dev/null || ps' | grep -E 'rmmod|insmod|sha256sum|iperf3|dd if=|fallocate' | grep -v grep || true)
   [ -z "$left" ] || fail "left running on the board: $left"

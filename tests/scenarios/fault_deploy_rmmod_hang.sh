@@ -5,9 +5,10 @@
 # (the board's QMP switch) — waits for the board, and proves that the module
 # it loaded at boot (the newly installed one) is this build. The escalation
 # is in the run's log in the store. ("fail" is covered by unit tests.)
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5316
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 build_patches b c-prep
 src_b=$(srcversion_of b); src_cp=$(srcversion_of c-prep)

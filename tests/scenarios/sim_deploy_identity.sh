@@ -8,9 +8,9 @@
 # board's module state is restored at the end.
 . "$(dirname "$0")/harness.sh"
 board=${BESRIG_SHARED_BOARD:-}
-[ -n "$board" ] && [ -f "$board/ohm/ssh_port" ] && board="$board/ohm"
-[ -n "$board" ] && [ -f "$board/ssh_port" ] || skip "no simulated board (set BESRIG_SHARED_BOARD to a dev-board.sh state dir; under ctest the fault_deploy_board fixture boots one when QEMU runs)"
-port=$(cat "$board/ssh_port")
+[ -n "$board" ] && [ -f "$board/ohm/known_hosts" ] && board="$board/ohm"
+[ -n "$board" ] && [ -f "$board/known_hosts" ] || skip "no simulated board (set BESRIG_SHARED_BOARD to a dev-board.sh state dir; under ctest the fault_deploy_board fixture boots one when QEMU runs)"
+port=$(cat "$board/ssh_port" 2>/dev/null || sed -n 's/^\[127\.0\.0\.1\]:\([0-9]*\) .*/\1/p' "$board/known_hosts" | head -1)
 cat > "$work/rig.json" <<JSON
 {
   "board": { "name": "e2e", "kind": "real",

@@ -7,9 +7,10 @@
 #   SIGINT during phase6 rolls back; two SIGINTs skip the rollback with a
 #   warning and record it pending, and `besrig rollback` then restores b;
 #   a hostile patch name (`x'; touch /tmp/pwned #`) is refused, nothing runs.
-. "$(dirname "$0")/harness.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/harness.sh"
 IPERF_PORT=5301
-. "$(dirname "$0")/fault_deploy_lib.sh"
+. "$here/fault_deploy_lib.sh"
 
 # A patch series directory of our own: the shipped series plus "broken".
 cp -r "$BESRIG_SRC/driver/patches" "$work/patches"
