@@ -86,9 +86,11 @@ end_checks() {
   # Children besrig left behind (the iperf3 server writes into this test's
   # artifacts): any process holding a file of $work open. (Ports are no
   # guide: another process may hold IPERF_PORT, and besrig then takes the next.)
-  local p held=""
+  local p held="" board_pid
+  board_pid=$(cat "$state/qemu.pid" 2>/dev/null || true)  # a board booted here runs until exit
   for p in /proc/[0-9]*; do
     [ "${p#/proc/}" = "$$" ] && continue
+    [ "$own_board" = 1 ] && [ "${p#/proc/}" = "$board_pid" ] && continue
     ls -l "$p/fd" 2>/dev/null | grep -qF -- "$work/" && held="$held $(tr '\0' ' ' < "$p/cmdline" 2>/dev/null);"
   done
   [ -z "$held" ] || fail "processes of this test are still running:$held"

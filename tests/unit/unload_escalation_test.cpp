@@ -15,6 +15,34 @@ namespace {
 
 using test::FakeRemote;
 
+// A session handed to RealBoard that forwards to a FakeRemote the test keeps:
+// RealBoard drops its session at a reboot, the test still reads the calls.
+class Borrowed : public Remote {
+public:
+    explicit Borrowed(FakeRemote& r) : r_(r) {}
+    Result<RemoteOutput, RemoteError> run(const std::vector<std::string>& argv, std::chrono::milliseconds t) override {
+        return r_.run(argv, t);
+    }
+    Result<RemoteOutput, RemoteError> run_script(const std::string& script, const std::vector<std::string>& args,
+                                                 std::chrono::milliseconds t) override {
+        return r_.run_script(script, args, t);
+    }
+    Result<int, RemoteError> stream(const std::vector<std::string>& argv, const StreamOptions& o) override {
+        return r_.stream(argv, o);
+    }
+    Result<Done, RemoteError> upload(const std::filesystem::path& local, const std::string& remote,
+                                     const std::function<void(std::uint64_t, std::uint64_t)>& progress) override {
+        return r_.upload(local, remote, progress);
+    }
+    Result<Done, RemoteError> download(const std::string& remote, const std::filesystem::path& local) override {
+        return r_.download(remote, local);
+    }
+    std::string where() const override { return r_.where(); }
+
+private:
+    FakeRemote& r_;
+};
+
 struct Logged {
     std::string step, message;
     bool ok;
@@ -50,9 +78,10 @@ protected:
         RealBoard b(config_, ConnectOptions{}, [this](const RigConfig&, const ConnectOptions&) -> Result<std::unique_ptr<Remote>, RemoteError> {
             ++connects_;
             if (sessions_.empty()) return fail(RemoteError{RemoteErrorKind::Refused, "root@fake:22", "connect", "no more sessions"});
-            auto r = std::move(sessions_.front());
+            FakeRemote& r = *sessions_.front();
+            kept_.push_back(std::move(sessions_.front()));
             sessions_.pop_front();
-            return std::unique_ptr<Remote>(std::move(r));
+            return std::unique_ptr<Remote>(std::make_unique<Borrowed>(r));
         });
         return b;
     }
@@ -74,6 +103,7 @@ protected:
 
     RigConfig config_;
     std::deque<std::unique_ptr<FakeRemote>> sessions_;
+    std::vector<std::unique_ptr<FakeRemote>> kept_;  // handed out, still readable
     FakeRemote* first_ = nullptr;
     FakeRemote* second_ = nullptr;
     int connects_ = 0;
