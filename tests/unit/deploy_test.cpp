@@ -168,11 +168,13 @@ TEST_F(DeployScriptedTest, DiskFullIsClearAndNothingIsUploaded) {
 }
 
 // Everything up to the upload succeeds on the scripted board.
+// (EXPECT_CALL, not ON_CALL: the tests also expect calls of run/run_script.)
 void board_accepts_until_upload(test::MockRemote& remote) {
-    ON_CALL(remote, run_script(HasSubstr("df -Pk"), _, _))
-        .WillByDefault(Return(reply("path=/lib/modules/6.1.0\nFilesystem 1024-blocks Used Available Capacity Mounted on\n"
-                                    "/dev/root 1000000 10 999990 1% /\n")));
-    ON_CALL(remote, run(ElementsAre("mkdir", "-p", _), _)).WillByDefault(Return(reply("")));
+    EXPECT_CALL(remote, run(ElementsAre("uname", "-r"), _)).WillRepeatedly(Return(reply("6.1.0\n")));
+    EXPECT_CALL(remote, run_script(HasSubstr("df -Pk"), _, _))
+        .WillRepeatedly(Return(reply("path=/lib/modules/6.1.0\nFilesystem 1024-blocks Used Available Capacity Mounted on\n"
+                                     "/dev/root 1000000 10 999990 1% /\n")));
+    EXPECT_CALL(remote, run(ElementsAre("mkdir", "-p", _), _)).WillRepeatedly(Return(reply("")));
 }
 
 TEST_F(DeployScriptedTest, AFailedUploadSaysWhyInTheBoardsWords) {
