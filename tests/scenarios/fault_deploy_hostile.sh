@@ -9,7 +9,7 @@ IPERF_PORT=5314
 
 marker=/tmp/besrig-fault-hostile-$$
 pwn="touch $marker"
-scenario_cleanup() { rm -f "$marker"; on_board "rm -f '$marker'; rm -f /lib/modules/*/extra/*touch*" 2>/dev/null; }
+scenario_cleanup() { rm -f "$marker"; on_board "rm -f '$marker'; rm -rf /lib/modules/*/extra/*touch*" 2>/dev/null; }
 no_marker() {
   [ ! -e "$marker" ] || fail "$1: a hostile value ran a command on the controller"
   on_board test ! -e "$marker" || fail "$1: a hostile value ran a command on the board"
@@ -61,7 +61,8 @@ expect_status 0
 no_marker "module.params"
 b --set "module.install_path=/lib/modules/{release}/extra/{module}; $pwn '\".ko" deploy --patch b
 expect_status 0
-on_board "ls /lib/modules/*/extra/" | grep -qF "bes2600; $pwn '\".ko" || fail "the odd install path was not used literally"
+# (The value holds the marker's path, so its slashes make directories: look for the whole path.)
+on_board "find /lib/modules/*/extra/ -type f" | grep -qF "/extra/bes2600; $pwn '\".ko" || fail "the odd install path was not used literally"
 no_marker "module.install_path"
 b --set "iperf3.board_binary=iperf3;$pwn" run phase6 --patch b
 [ "$status" -ne 0 ] || fail "phase6 with a hostile iperf3.board_binary passed"
