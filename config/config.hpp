@@ -46,6 +46,9 @@ struct ModuleConfig {
     std::string install_path;  // pattern with {release} and {module}
     std::string load_method;   // "reload" | "reboot"
     std::string params;
+    // What to do when rmmod outlives timeouts.load_s (the module's exit hangs):
+    // "reboot" | "power_cycle" (the configured switch) | "fail".
+    std::string unload_hang;
 };
 
 struct DriverConfig {

@@ -72,6 +72,10 @@ RigConfig read_rig_config(const json& effective, const std::map<std::string, Ori
     c.board.mgmt.known_hosts = r.str("board.mgmt.known_hosts", false);
     c.board.mgmt.host_key_policy = r.one_of("board.mgmt.host_key_policy", {"strict", "accept-new"});
     c.board.data.interface = r.str("board.data.interface", false);
+    // It becomes part of board paths (/sys/class/net/<if>) and command lines: a plain Linux name.
+    if (!safe_token(c.board.data.interface) || c.board.data.interface.size() > 15)
+        r.fail("board.data.interface", "a network interface name (at most 15 letters, digits, '-', '_' or '.')",
+               r.node("board.data.interface"));
     c.board.data.address_source = r.one_of("board.data.address_source", {"interface", "static"});
     c.board.data.address = r.str("board.data.address");
     if (c.board.data.address_source == "static" && c.board.data.address.empty())
@@ -91,6 +95,7 @@ RigConfig read_rig_config(const json& effective, const std::map<std::string, Ori
         r.fail("module.install_path", "an absolute path pattern without '..'", r.node("module.install_path"));
     c.module.load_method = r.one_of("module.load_method", {"reload", "reboot"});
     c.module.params = r.str("module.params");
+    c.module.unload_hang = r.one_of("module.unload_hang", {"reboot", "power_cycle", "fail"});
 
     c.driver.src = r.str("driver.src", false);
     c.driver.patches_dir = r.str("driver.patches_dir", false);

@@ -63,6 +63,10 @@ public:
     virtual std::map<std::string, std::string> read_files(const std::vector<std::string>& paths) = 0;
     // Writes a marker line into the board's kernel log.
     virtual void mark_log(const std::string& text) = 0;
+    // Where the board reports its steps (deploy, unload, an escalation after
+    // a hung rmmod) while a run holds it; an empty function stops reporting.
+    using StepLog = std::function<void(const std::string& step, const std::string& message, double seconds, bool ok)>;
+    virtual void set_step_log(StepLog log) { (void)log; }
 };
 
 struct Sample {

@@ -1,6 +1,8 @@
 #include "phases/rollback.hpp"
 
 #include "reports/store/store.hpp"
+#include "util/error.hpp"
+#include "util/interrupt.hpp"
 #include "util/terminal.hpp"
 
 namespace besrig::phases {
@@ -9,8 +11,14 @@ RollbackResult roll_back(Board& board, const BuildRecord& rb, Store& store, std:
                          Console& console) {
     console.info("rolling back to " + rb.patch + " (" + rb.sha256.substr(0, 12) + ", srcversion " + rb.srcversion + ")");
     RollbackResult r;
+    // A second Ctrl-C (or SIGTERM) aborts the rollback between its steps.
+    const auto abort_requested = [] {
+        if (interrupt_count() >= 2) throw_infra("rollback aborted by a second interrupt");
+    };
     try {
+        abort_requested();
         board.install(rb);
+        abort_requested();
         board.reload(rb);
         r.running_srcversion = board.running_module().srcversion;
         r.proven = r.running_srcversion == rb.srcversion;

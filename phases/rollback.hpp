@@ -2,6 +2,8 @@
 // prove it is the one running. Used on every exit path of a run that changed
 // the board, and by `besrig rollback`. A rollback that cannot be done or
 // proven is recorded as pending on the run, so the next command offers it.
+// A second interrupt (util/interrupt.hpp) aborts it between its steps, with
+// the same warning and the same pending record.
 #pragma once
 
 #include <cstdint>

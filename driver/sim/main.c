@@ -18,6 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_arp.h>
 #include <linux/netdevice.h>
+#include <linux/delay.h>
 #include "bes2600.h"
 
 static char *lower = "wphy0";
@@ -87,6 +88,16 @@ MODULE_PARM_DESC(tx_queue_len, "host frames waiting for a chip buffer, transmit 
 int bes2600_rx_queue_len = 512;
 module_param_named(rx_queue_len, bes2600_rx_queue_len, int, 0644);
 MODULE_PARM_DESC(rx_queue_len, "host frames waiting for a chip buffer, receive direction");
+
+/*
+ * Fault lever for the rig's "rmmod hangs" path (a real driver whose exit
+ * waits forever on a chip that never answers): module_exit first sleeps this
+ * long, so rmmod blocks in delete_module.  Written at run time through
+ * /sys/module/bes2600/parameters/exit_stall_ms; capped at 10 minutes.
+ */
+static unsigned int bes2600_exit_stall_ms;
+module_param_named(exit_stall_ms, bes2600_exit_stall_ms, uint, 0644);
+MODULE_PARM_DESC(exit_stall_ms, "module exit sleeps this long before unloading (simulates an rmmod that hangs; 0 = off)");
 
 static struct bes2600_common *bes2600_hw;
 
@@ -427,6 +438,13 @@ static void __exit bes2600_exit(void)
 {
 	struct bes2600_common *hw_priv = bes2600_hw;
 	struct net_device *ndev = hw_priv->ndev;
+
+	if (bes2600_exit_stall_ms) {
+		unsigned int ms = min_t(unsigned int, bes2600_exit_stall_ms, 600000);
+
+		pr_warn("bes2600: exit stalls for %u ms (exit_stall_ms)\n", ms);
+		msleep(ms);
+	}
 
 	/* Unregistering the notifier replays UNREGISTER events: detach first. */
 	rtnl_lock();

@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "rig/board/deploy.hpp"
+#include "phases/adapters/rig_power.hpp"
 #include "rig/board/module_identity.hpp"
 #include "rig/board/probes.hpp"
 #include "util/error.hpp"
@@ -40,16 +40,26 @@ std::unique_ptr<Remote> connect_or_throw(const RigConfig& config, const ConnectO
     return std::move(r.value());
 }
 
-RealBoard::RealBoard(const RigConfig& config, ConnectOptions options) : config_(config), options_(options) {}
+RealBoard::RealBoard(const RigConfig& config, ConnectOptions options, BoardConnector connect)
+    : config_(config), options_(options), connect_(std::move(connect)) {}
+
+namespace {
+std::unique_ptr<Remote> open_or_throw(const BoardConnector& connect, const RigConfig& config, const ConnectOptions& options) {
+    auto r = connect(config, options);
+    if (!r) {
+        if (is_link_failure(r.error())) throw BoardUnreachable(r.error().describe());
+        throw_infra(r.error().describe());
+    }
+    return std::move(r.value());
+}
+}  // namespace
 
 std::chrono::milliseconds RealBoard::command_timeout() const {
     return std::chrono::milliseconds(static_cast<long long>(config_.timeouts.command_s * 1000));
 }
 
 Remote& RealBoard::remote() {
-    if (!remote_) {
-        remote_ = connect_or_throw(config_, options_);
-    }
+    if (!remote_) remote_ = open_or_throw(connect_, config_, options_);
     return *remote_;
 }
 
@@ -88,6 +98,13 @@ RunningModule RealBoard::running_module() {
     return RunningModule{r.loaded, r.srcversion, r.version, board::taint_letters(r.tainted)};
 }
 
+board::StepLogger RealBoard::step_logger() {
+    if (!step_log_) return {};
+    return [this](const board::StepRecord& r) {
+        if (step_log_) step_log_(r.step, r.message, r.seconds, r.ok);
+    };
+}
+
 void RealBoard::install(const BuildRecord& build) {
     const auto target = config_.module_install_path(kernel_release());
     const auto installed = check(board::installed_module(remote(), target, command_timeout()));
@@ -96,7 +113,7 @@ void RealBoard::install(const BuildRecord& build) {
     opts.load = false;
     board::DeployState state;
     try {
-        board::deploy_module(remote(), config_, to_module_build(build), opts, {}, state);
+        board::deploy_module(remote(), config_, to_module_build(build), opts, step_logger(), state);
     } catch (const Error& e) {
         if (!management_alive()) throw BoardUnreachable(e.what());
         throw;
@@ -105,13 +122,65 @@ void RealBoard::install(const BuildRecord& build) {
 
 void RealBoard::reload(const BuildRecord& build) {
     board::DeployState state;
+    reload_path(config_.module_install_path(kernel_release()), build.srcversion, state);
+}
+
+void RealBoard::reload_path(const std::string& path, const std::string& srcversion, board::DeployState& state) {
     try {
-        board::reload_and_prove(remote(), config_, config_.module_install_path(kernel_release()), build.srcversion, {},
-                                state);
+        try {
+            board::reload_and_prove(remote(), config_, path, srcversion, step_logger(), state);
+            return;
+        } catch (const board::UnloadHung& e) {
+            escalate_hung_unload(e.what());
+        }
+        // A fresh kernel: the board loaded its installed module at boot (or
+        // nothing). Prove what runs; load the file when nothing does.
+        const auto running = running_module();
+        if (running.loaded && running.srcversion == srcversion) {
+            state.old_unloaded = true;
+            state.loaded = true;
+            state.running_srcversion = running.srcversion;
+            if (step_log_) step_log_("prove", "after the escalation the board runs srcversion " + srcversion, 0, true);
+            return;
+        }
+        board::reload_and_prove(remote(), config_, path, srcversion, step_logger(), state);
+    } catch (const board::UnloadHung&) {
+        throw;  // hung again right after a fresh boot: nothing more to escalate to
+    } catch (const BoardUnreachable&) {
+        throw;
     } catch (const Error& e) {
         if (!management_alive()) throw BoardUnreachable(e.what());
         throw;
     }
+}
+
+void RealBoard::escalate_hung_unload(const std::string& why) {
+    const std::string& action = config_.module.unload_hang;
+    const auto started = Clock::now();
+    auto seconds = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+    if (action == "fail") {
+        if (step_log_) step_log_("escalate", why + "; module.unload_hang is \"fail\": not escalating", 0, false);
+        throw board::UnloadHung(why + "; module.unload_hang is \"fail\": reboot or power-cycle the board by hand");
+    }
+    if (step_log_) step_log_("escalate", why + "; escalating: " + action + " (module.unload_hang)", 0, false);
+    try {
+        if (action == "power_cycle") {
+            const auto sw = make_phase_power_switch(config_);
+            if (!sw->available())
+                throw_infra("module.unload_hang is \"power_cycle\" but no power switch is configured (power.kind)");
+            remote_.reset();
+            sw->cycle();
+            std::this_thread::sleep_for(std::chrono::seconds(3));
+            wait_reachable(std::chrono::milliseconds(static_cast<long long>(config_.timeouts.boot_s * 1000)));
+        } else {
+            reboot();
+        }
+    } catch (const Error& e) {
+        if (step_log_) step_log_("escalate", why + "; " + action + " failed: " + e.what(), seconds(), false);
+        throw;
+    }
+    release_.clear();
+    if (step_log_) step_log_("escalate", why + "; " + action + " done, the board answers again", seconds(), true);
 }
 
 void RealBoard::reboot() {
@@ -127,7 +196,7 @@ void RealBoard::wait_reachable(std::chrono::milliseconds timeout) {
     std::string last;
     while (Clock::now() < deadline) {
         remote_.reset();
-        auto r = try_connect_board(config_, options_);
+        auto r = connect_(config_, options_);
         if (r) {
             remote_ = std::move(r.value());
             auto probe = remote_->run({"true"}, std::chrono::seconds(5));
@@ -178,7 +247,7 @@ bool RealBoard::management_alive() {
         if (!remote_) {
             ConnectOptions once = options_;
             once.attempts = 1;
-            remote_ = connect_or_throw(config_, once);
+            remote_ = open_or_throw(connect_, config_, once);
         }
         auto r = remote().run({"true"}, std::chrono::milliseconds(static_cast<long long>(config_.timeouts.keepalive_s * 1000 + 2000)));
         if (!r) remote_.reset();

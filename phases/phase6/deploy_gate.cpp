@@ -41,6 +41,16 @@ Outcome DeployGate::run(const Request& req) {
         store_.log(id, "info", name, msg);
         console_.info(name + ": " + msg);
     };
+    // The board's own steps (upload, verify, unload, an escalation after a
+    // hung rmmod) go to this run's log; the guard detaches it on every exit.
+    board_.set_step_log([&](const std::string& name, const std::string& msg, double seconds, bool ok) {
+        store_.log(id, ok ? "info" : "error", name, msg, seconds);
+        if (!ok) console_.warn(name + ": " + msg);
+    });
+    struct Detach {
+        phases::Board& b;
+        ~Detach() { b.set_step_log({}); }
+    } detach{board_};
 
     RunFacts facts;
     bool board_changed = false;
@@ -93,6 +103,10 @@ Outcome DeployGate::run(const Request& req) {
                 [&] { return !interrupted() && log_.status().fail_events == 0; });
             if (interrupted()) throw_infra("interrupted");
             if (r.status == phases::StepResult::Status::ServerDied) throw_infra("iperf3 server died: " + r.error);
+            // As in Phase 7: a client that failed (iperf3 error, garbled or cut output) is the
+            // rig's problem; a data path that carries nothing is the patch's (below).
+            if (r.status == phases::StepResult::Status::ClientFailed && n > 0)
+                throw_infra("iperf3 client failed in " + s.name + ": " + r.error);
             if (const auto st = log_.status(); st.fail_events > 0)
                 throw Error(ErrorKind::PatchFailure, "kernel splat during smoke traffic: " + st.first_fail.value_or("splat"));
             if (n == 0 || total <= 0)
@@ -132,8 +146,18 @@ Outcome DeployGate::run(const Request& req) {
     }
     if (server_started) traffic_.stop_server();
     const bool failed = facts.fail_events > 0 || facts.host_down || facts.infra_error || facts.aborted;
-    if (failed && board_changed && rollback_build && interrupt_count() < 2)
-        phases::roll_back(board_, *rollback_build, store_, id, console_);
+    if (failed && board_changed && rollback_build) {
+        if (interrupt_count() < 2) {
+            phases::roll_back(board_, *rollback_build, store_, id, console_);
+        } else {
+            // A second Ctrl-C: the user wants out now. Say what that leaves behind.
+            const std::string note = "second interrupt: rollback skipped; the board may still run " + req.patch +
+                                     "; recorded as pending (run `besrig rollback`)";
+            store_.set_rollback_pending(id, true);
+            store_.log(id, "error", "rollback", note);
+            console_.warn(note);
+        }
+    }
     if (facts.fail_events > 0) facts.first_fail_offset_s.reset();
     auto v = decide_verdict(facts, req.bisect);
     if (v.name == "FAIL") v.reason = "phase 6 gate failed: " + facts.first_fail;

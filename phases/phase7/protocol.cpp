@@ -122,6 +122,16 @@ Outcome Protocol::run(const Request& request) {
     s.run_id = store_.begin_run(nr);
     store_.set_run_build(s.run_id, s.patch_build.sha256);
     s.rec = std::make_unique<Recorder>(store_, s.run_id);
+    // The board's own steps (deploys, a hung rmmod and its escalation) go to this run's log.
+    const auto run_id = s.run_id;
+    ports_.board.set_step_log([this, run_id](const std::string& step, const std::string& msg, double seconds, bool ok) {
+        store_.log(run_id, ok ? "info" : "error", step, msg, seconds);
+        if (!ok) console_.warn(step + ": " + msg);
+    });
+    struct Detach {
+        phases::Board& b;
+        ~Detach() { b.set_step_log({}); }
+    } detach{ports_.board};
     s.details["instrumentation"] = instrumentation_hash(config_, *s.profile);
     console_.info("run " + std::to_string(s.run_id) + ": " + nr.kind + " of patch " + request.patch + " (build " +
                   s.patch_build.sha256.substr(0, 12) + ", srcversion " + s.patch_build.srcversion + "), profile " +

@@ -99,8 +99,13 @@ void deploy_module(Remote& remote, const RigConfig& config, const ModuleBuild& b
     steps.run("upload", [&] {
         auto up = remote.upload(build.path, temp, options.progress);
         if (!up) {
+            // SFTP v3 reports most errno values as a bare "Failure": ask the board's
+            // shell to write there too, whose error names the cause (disk full, read-only...).
+            std::string cause;
+            if (auto probe = remote.run_script("printf x > \"$1\"", {temp}, cmd_timeout); probe && probe->exit_status != 0)
+                cause = "; writing " + temp + " on the board: " + printable(trim(probe->err), 300);
             remove_temp();
-            throw_infra("upload failed: " + up.error().describe() + intact);
+            throw_infra("upload failed: " + up.error().describe() + cause + intact);
         }
         return 0;
     });
@@ -114,6 +119,16 @@ void deploy_module(Remote& remote, const RigConfig& config, const ModuleBuild& b
             throw_infra("verify: " + sum.error().describe() + intact);
         }
         const std::string got = sum->out.substr(0, std::min<std::size_t>(64, sum->out.size()));
+        const bool is_hex = got.size() == 64 && got.find_first_not_of("0123456789abcdef") == std::string::npos &&
+                            (sum->out.size() == 64 || sum->out[64] == ' ');
+        if (!is_hex) {
+            // Not a hash at all: the board's tool is broken, nothing says the upload is.
+            remove_temp();
+            throw_infra("verify: " + bad_reply(remote, shell_join({"sha256sum", temp}), sum->out,
+                                                   "\"<64 hex digits>  " + temp + "\"")
+                                         .describe() +
+                        "; temporary file removed" + intact);
+        }
         if (got != build.sha256) {
             remove_temp();
             throw_infra("upload corrupted in flight: the board computed sha256 " + printable(got) + " for " + temp +
@@ -169,8 +184,8 @@ void reload_and_prove(Remote& remote, const RigConfig& config, const std::string
         if (!running.loaded) return 0;
         auto r = remote.run({"rmmod", name}, load_timeout);
         if (!r && r.error().kind == RemoteErrorKind::Timeout)
-            throw_infra("rmmod " + name + " hung for more than " + format_seconds(config.timeouts.load_s) +
-                        " (timeouts.load_s): the module cannot be unloaded; reboot or power-cycle the board");
+            throw UnloadHung("rmmod " + name + " hung for more than " + format_seconds(config.timeouts.load_s) +
+                             " (timeouts.load_s): the module's exit does not return, the old module cannot be unloaded");
         if (!r) throw_infra("rmmod: " + r.error().describe());
         if (r->exit_status != 0)
             throw_infra("rmmod " + name + " failed (exit " + std::to_string(r->exit_status) +

@@ -24,8 +24,17 @@
 #include "config/config.hpp"
 #include "rig/board/module_build.hpp"
 #include "rig/ssh/remote.hpp"
+#include "util/error.hpp"
 
 namespace besrig::board {
+
+// rmmod outlived timeouts.load_s: the module's exit hangs in the kernel and
+// the old module cannot be unloaded. rig/board cannot reboot or power-cycle
+// a board; the caller escalates per module.unload_hang (phases::RealBoard).
+class UnloadHung : public Error {
+public:
+    explicit UnloadHung(const std::string& message) : Error(ErrorKind::Infra, message) {}
+};
 
 struct StepRecord {
     std::string step;
@@ -66,6 +75,7 @@ std::string upload_temp_path(const std::string& target);
 // Unloads `module` (if loaded) and loads the file at `path`, with deadlines;
 // then proves /sys/module/<module>/srcversion equals `srcversion`. Used by
 // deploy and by rollback. Fills state.old_unloaded / loaded / running_srcversion.
+// Throws UnloadHung when rmmod does not return within timeouts.load_s.
 void reload_and_prove(Remote& remote, const RigConfig& config, const std::string& path, const std::string& srcversion,
                       const StepLogger& log, DeployState& state);
 

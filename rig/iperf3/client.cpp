@@ -143,7 +143,9 @@ Iperf3ClientRun run_iperf3_client(Remote& remote, const Iperf3ClientSpec& spec, 
         if (hooks.on_stall) hooks.on_stall(*stall);
     };
     StreamOptions options;
+    std::string last_stdout;  // shown when the output ends where no iperf3 ends
     options.on_stdout = [&](const std::string& line) {
+        last_stdout = line;
         if (callback_failure) return;
         try {
             for (const auto& s : parser->feed(line)) {
@@ -208,7 +210,10 @@ Iperf3ClientRun run_iperf3_client(Remote& remote, const Iperf3ClientSpec& spec, 
                      (run.stderr_lines.empty() ? "" : ": " + run.stderr_lines.back());
     } else if (!parser->finished()) {
         run.outcome = Iperf3Outcome::Iperf3Error;
-        run.detail = "iperf3 client ended without finishing its test";
+        // Exit 0 without the end of a test: not what iperf3 prints (cut short, or not iperf3).
+        run.detail = "`" + shell_join(iperf3_client_argv(spec)) + "` on " + remote.where() +
+                     " exited 0 but its output ended before the test did; last line: \"" + printable(last_stdout, 200) +
+                     "\"";
     }
     return run;
 }

@@ -2,12 +2,15 @@
 # stand-in module deployed, loaded and proven by srcversion; an installed-but-
 # not-running build shown as DIFFER by status; a changed host key refused;
 # a hostile patch label harmless. Needs a booted board: BESRIG_SHARED_BOARD
-# names its state directory (sim/scripts/dev-board.sh up DIR); skipped
-# without one. The board's module state is restored at the end.
+# names its state directory — under ctest the fault_deploy_board fixture's
+# sim dir (its board is <dir>/ohm), by hand a `sim/scripts/dev-board.sh up DIR`
+# state dir; skipped only when no board could be booted (no QEMU). The
+# board's module state is restored at the end.
 . "$(dirname "$0")/harness.sh"
 board=${BESRIG_SHARED_BOARD:-}
-[ -n "$board" ] && [ -f "$board/ssh_port" ] || skip "no simulated board (set BESRIG_SHARED_BOARD to a dev-board.sh state dir)"
-port=$(cat "$board/ssh_port")
+[ -n "$board" ] && [ -f "$board/ohm/known_hosts" ] && board="$board/ohm"
+[ -n "$board" ] && [ -f "$board/known_hosts" ] || skip "no simulated board (set BESRIG_SHARED_BOARD to a dev-board.sh state dir; under ctest the fault_deploy_board fixture boots one when QEMU runs)"
+port=$(cat "$board/ssh_port" 2>/dev/null || sed -n 's/^\[127\.0\.0\.1\]:\([0-9]*\) .*/\1/p' "$board/known_hosts" | head -1)
 cat > "$work/rig.json" <<JSON
 {
   "board": { "name": "e2e", "kind": "real",

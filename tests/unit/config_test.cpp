@@ -131,6 +131,11 @@ INSTANTIATE_TEST_SUITE_P(
                   R"(board.mgmt: expected an object, got "192.168.88.80")"},
         BadConfig{R"({"module": {"install_path": "lib/modules/x.ko"}})",
                   R"(module.install_path: expected an absolute path pattern without '..', got "lib/modules/x.ko")"},
+        BadConfig{R"({"board": {"data": {"interface": "wlan0;touch /tmp/x"}}})",
+                  "board.data.interface: expected a network interface name (at most 15 letters, digits, '-', '_' or "
+                  "'.'), got \"wlan0;touch /tmp/x\""},
+        BadConfig{R"({"module": {"unload_hang": "panic"}})",
+                  R"(module.unload_hang: expected one of reboot, power_cycle, fail, got "panic")"},
         BadConfig{R"({"ftrace": {"events": "workqueue:workqueue_execute_start"}})",
                   R"(ftrace.events: expected a list of strings, got "workqueue:workqueue_execute_start")"},
         BadConfig{R"({"ftrace": {"events": ["ok", 3]}})", "ftrace.events[1]: expected a string, got 3"},

@@ -167,6 +167,53 @@ TEST_F(DeployScriptedTest, DiskFullIsClearAndNothingIsUploaded) {
     EXPECT_FALSE(state.installed);
 }
 
+// Everything up to the upload succeeds on the scripted board.
+// (EXPECT_CALL, not ON_CALL: the tests also expect calls of run/run_script.)
+void board_accepts_until_upload(test::MockRemote& remote) {
+    EXPECT_CALL(remote, run(ElementsAre("uname", "-r"), _)).WillRepeatedly(Return(reply("6.1.0\n")));
+    EXPECT_CALL(remote, run_script(HasSubstr("df -Pk"), _, _))
+        .WillRepeatedly(Return(reply("path=/lib/modules/6.1.0\nFilesystem 1024-blocks Used Available Capacity Mounted on\n"
+                                     "/dev/root 1000000 10 999990 1% /\n")));
+    EXPECT_CALL(remote, run(ElementsAre("mkdir", "-p", _), _)).WillRepeatedly(Return(reply("")));
+}
+
+TEST_F(DeployScriptedTest, AFailedUploadSaysWhyInTheBoardsWords) {
+    board_accepts_until_upload(remote_);
+    Result<Done, RemoteError> sftp_failure = fail(RemoteError{RemoteErrorKind::Transfer, "root@board:22", "sftp", "Failure"});
+    EXPECT_CALL(remote_, upload(_, _, _)).WillOnce(Return(sftp_failure));
+    EXPECT_CALL(remote_, run_script(HasSubstr("printf x"), ElementsAre(HasSubstr(".besrig-upload")), _))
+        .WillOnce(Return(reply("", 1, "sh: 1: cannot create /lib/x: No space left on device\n")));
+    EXPECT_CALL(remote_, run(ElementsAre("rm", "-f", HasSubstr(".besrig-upload")), _)).WillOnce(Return(reply("")));
+    DeployState state;
+    try {
+        deploy_module(remote_, config_, build_, {}, {}, state);
+        FAIL() << "a failed upload went unnoticed";
+    } catch (const Error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("upload failed"));
+        EXPECT_THAT(e.what(), HasSubstr("No space left on device"));
+        EXPECT_THAT(e.what(), HasSubstr("intact"));
+    }
+    EXPECT_FALSE(state.installed);
+}
+
+TEST_F(DeployScriptedTest, ASha256sumThatAnswersGarbageIsNotCalledCorruption) {
+    board_accepts_until_upload(remote_);
+    EXPECT_CALL(remote_, upload(_, _, _)).WillOnce(Return(Result<Done, RemoteError>(Done{})));
+    EXPECT_CALL(remote_, run(ElementsAre("sha256sum", _), _)).WillOnce(Return(reply("sha256sum: \x1b[31mgarbage\n")));
+    EXPECT_CALL(remote_, run(ElementsAre("rm", "-f", HasSubstr(".besrig-upload")), _)).WillOnce(Return(reply("")));
+    DeployState state;
+    try {
+        deploy_module(remote_, config_, build_, {}, {}, state);
+        FAIL() << "garbage accepted as a hash";
+    } catch (const Error& e) {
+        EXPECT_THAT(e.what(), HasSubstr("sha256sum"));
+        EXPECT_THAT(e.what(), HasSubstr("unexpected reply"));
+        EXPECT_THAT(e.what(), HasSubstr("\\x1b"));
+        EXPECT_THAT(e.what(), ::testing::Not(HasSubstr("corrupted")));
+    }
+    EXPECT_FALSE(state.installed);
+}
+
 TEST_F(DeployScriptedTest, RmmodThatHangsHitsTheDeadline) {
     EXPECT_CALL(remote_, run_script(HasSubstr("/sys/module"), ElementsAre("bes2600"), _))
         .WillOnce(Return(reply("loaded=1\nsrcversion=OLD\ninitstate=live\nrefcnt=1\ntainted=0\n")));
@@ -179,8 +226,9 @@ TEST_F(DeployScriptedTest, RmmodThatHangsHitsTheDeadline) {
         reload_and_prove(remote_, config_, "/lib/modules/6.1.0/extra/bes2600.ko", build_.srcversion,
                          [&](const StepRecord& r) { log.push_back(r); }, state);
         FAIL() << "a hung rmmod went unnoticed";
-    } catch (const Error& e) {
+    } catch (const UnloadHung& e) {  // its own type: the caller escalates (module.unload_hang)
         EXPECT_THAT(e.what(), HasSubstr("hung"));
+        EXPECT_EQ(e.kind(), ErrorKind::Infra);
     }
     EXPECT_FALSE(state.old_unloaded);
     ASSERT_FALSE(log.empty());

@@ -101,5 +101,31 @@ TEST_F(Phase6Test, PreflightProblemIsInfrastructure) {
     EXPECT_EQ(world.running, "SRCB");
 }
 
+TEST_F(Phase6Test, InterruptAfterTheLoadRollsBackAndAborts) {
+    world.on_tick = [](World&) {
+        if (!interrupted()) simulate_interrupt();
+    };
+    const auto o = run("c-prep");
+    EXPECT_EQ(o.verdict.name, "ABORTED");
+    EXPECT_EQ(store->run(o.run_id)->status, "aborted");
+    EXPECT_EQ(world.running, "SRCB");
+    EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
+}
+
+TEST_F(Phase6Test, SecondInterruptSkipsTheRollbackLoudlyAndRecordsItPending) {
+    world.on_tick = [](World&) {
+        while (interrupt_count() < 2) simulate_interrupt();
+    };
+    const auto o = run("c-prep");
+    EXPECT_EQ(o.verdict.name, "ABORTED");
+    EXPECT_EQ(world.running, "SRCP");  // not rolled back: the user asked to leave now
+    EXPECT_TRUE(store->run(o.run_id)->rollback_pending);
+    Stmt q(store->db(), "SELECT message FROM run_log WHERE run_id = ?1 AND step = 'rollback'");
+    q.bind(1, o.run_id);
+    ASSERT_TRUE(q.step());
+    EXPECT_NE(q.get_text(0).find("rollback skipped"), std::string::npos) << q.get_text(0);
+    reset_interrupts();
+}
+
 }  // namespace
 }  // namespace besrig::phase6
