@@ -30,7 +30,7 @@ q() { sqlite3 -cmd ".timeout 5000" "$db" "$1"; }
 on_board() { # one command on the board over plain OpenSSH, with the board's own key and known_hosts
   ssh -F /dev/null -i "$state/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$state/known_hosts" \
     -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=2 -o ServerAliveCountMax=3 \
-    -o LogLevel=ERROR -p "$(cat "$state/ssh_port")" root@127.0.0.1 "$@"
+    -o LogLevel=ERROR -p "$(sed -n 's/.*"ssh_port": *\([0-9]*\).*/\1/p' "$state/board.json")" root@127.0.0.1 "$@"
 }
 
 # sim_boot SECONDS [JSON-MEMBERS]: rig.json with a one-step profile of SECONDS
