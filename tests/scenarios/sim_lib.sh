@@ -64,12 +64,12 @@ start_run() {
   run_pid=$!
   run_id=
   local n=0
-  for _ in $(seq 1 300); do
-    kill -0 "$run_pid" 2>/dev/null || fail "phase7 ended before the fault: $(cat "$work/run.out" "$work/run.err")"
+  for _ in $(seq 1 600); do
+    kill -0 "$run_pid" 2>/dev/null || fail "phase7 ended before the fault (run ${run_id:-?}, last sample count seen ${n:-?}): $(cat "$work/run.out" "$work/run.err")"
     [ -n "$run_id" ] || run_id=$(q "SELECT max(id) FROM runs WHERE patch = 'c-prep' AND kind = 'phase7'" 2>/dev/null || true)
     [ -n "$run_id" ] && n=$(samples_of "$run_id" 2>/dev/null || echo 0)
     [ "${n:-0}" -ge 5 ] && break
-    sleep 1
+    sleep 0.5
   done
   [ "${n:-0}" -ge 5 ] || fail "no samples stored after 300 s: $(cat "$work/run.err")"
   before=$(samples_of "$run_id")
