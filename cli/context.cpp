@@ -70,7 +70,7 @@ Store& Context::store() {
                          " was left open by a controller that is gone; marked aborted (its data is kept)");
         for (const auto& r : store_->rollback_pending())
             console.warn("run " + std::to_string(r.id) + " (" + r.patch +
-                         ") could not roll the board back; run `besrig rollback` once the board answers");
+                         ") left the board without a proven rollback; run `besrig rollback` once the board answers");
     }
     return *store_;
 }

@@ -112,6 +112,10 @@ struct TimeoutsConfig {
     double boot_s = 180;
     double forensics_item_s = 15;
     double wedge_s = 4;
+    // A management link silent this long (counted from the last traffic
+    // sample) is HOST_DOWN; a shorter outage (a cable, a switch, a board
+    // frozen for a while) is ridden out and logged.
+    double host_down_s = 45;
 };
 
 struct StepConfig {

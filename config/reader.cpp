@@ -150,6 +150,7 @@ RigConfig read_rig_config(const json& effective, const std::map<std::string, Ori
     c.timeouts.boot_s = r.number("timeouts.boot_s", 1, 7200);
     c.timeouts.forensics_item_s = r.number("timeouts.forensics_item_s", 0.1, 3600);
     c.timeouts.wedge_s = r.number("timeouts.wedge_s", 0.5, 600);
+    c.timeouts.host_down_s = r.number("timeouts.host_down_s", 1, 3600);
 
     const auto& profiles = r.at("profiles", "an object of profiles");
     if (!profiles.is_object() || profiles.empty()) r.fail("profiles", "an object of named profiles", &profiles);

@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <thread>
 #include <unistd.h>
 
@@ -155,9 +158,16 @@ Child Child::spawn(const std::vector<std::string>& argv, const Options& options)
     if (!exe) throw_infra(argv[0] + ": command not found");
     const std::string out_path = options.stdout_file ? options.stdout_file->string() : "/dev/null";
     const std::string err_path = options.stderr_file ? options.stderr_file->string() : out_path;
+    const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) throw_infra(std::string("fork: ") + std::strerror(errno));
     if (pid == 0) {
+#ifdef __linux__
+        // The parent may have died between fork and prctl: then nobody owns us.
+        if (options.die_with_parent && (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent)) _exit(125);
+#else
+        (void)parent;
+#endif
         if (options.new_session) ::setsid();
         const int devnull = ::open("/dev/null", O_RDONLY);
         const int o = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

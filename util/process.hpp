@@ -51,13 +51,16 @@ public:
 std::optional<std::filesystem::path> find_program(const std::string& name);
 
 // A started background process. Move-only; the destructor sends SIGTERM, then
-// SIGKILL after a grace period, and reaps it.
+// SIGKILL after a grace period, and reaps it. A controller killed outright
+// (SIGKILL, OOM) runs no destructor: on Linux the child is then killed by the
+// kernel (PR_SET_PDEATHSIG), so no orphan keeps a port or a file open.
 class Child {
 public:
     struct Options {
         std::optional<std::filesystem::path> stdout_file;  // else /dev/null
         std::optional<std::filesystem::path> stderr_file;  // else same as stdout
         bool new_session = true;                           // own process group, immune to the terminal's ^C
+        bool die_with_parent = true;                       // SIGKILL when the controller dies (Linux)
     };
     static Child spawn(const std::vector<std::string>& argv, const Options& options);
     static Child spawn(const std::vector<std::string>& argv) { return spawn(argv, Options{}); }

@@ -47,6 +47,9 @@ StepResult IperfTraffic::run_step(const StepConfig& step, const std::string& boa
     Iperf3StallPolicy policy;
     policy.silent_s = config_.timeouts.wedge_s;
     policy.zero_s = config_.timeouts.wedge_s;
+    // The watchdog decides HOST_DOWN after host_down_s; until then (and one
+    // probe round more) the stream must survive a silent management link.
+    policy.link_grace_s = config_.timeouts.host_down_s + 2 * config_.timeouts.connect_s;
     Iperf3RunHooks hooks;
     hooks.on_sample = [&](const Iperf3Sample& s) {
         // iperf3's clock restarts at 0 after the warm-up: counted intervals follow it.

@@ -234,10 +234,21 @@ std::string RealBoard::wait_data_link(std::chrono::milliseconds timeout) {
 }
 
 bool RealBoard::probe_data_path(const std::string& peer) {
-    auto r = remote().run({"ping", "-c", "1", "-W", "1", "-I", config_.board.data.interface, peer},
-                          std::chrono::seconds(4));
-    if (!r && is_link_failure(r.error())) remote_.reset();
-    return r && r->exit_status == 0;
+    try {
+        // One handshake attempt at most, like management_alive(): the
+        // watchdog asks again on its next round.
+        if (!remote_) {
+            ConnectOptions once = options_;
+            once.attempts = 1;
+            remote_ = connect_or_throw(config_, once);
+        }
+        auto r = remote().run({"ping", "-c", "1", "-W", "1", "-I", config_.board.data.interface, peer},
+                              std::chrono::seconds(4));
+        if (!r && is_link_failure(r.error())) remote_.reset();
+        return r && r->exit_status == 0;
+    } catch (const Error&) {
+        return false;  // no management link: the caller asks management_alive() next
+    }
 }
 
 bool RealBoard::management_alive() {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "driver/bundle/build_gate.hpp"
 #include "phases/phase7/launch.hpp"
@@ -187,7 +188,10 @@ Outcome Protocol::run(const Request& request) {
     }
 
     const bool patch_failed = s.facts.host_down || s.facts.wedged || s.facts.fail_events > 0 || s.facts.storm;
-    if (patch_failed || s.facts.infra_error || s.facts.aborted) after_failure(s);
+    if (patch_failed || s.facts.infra_error || s.facts.aborted)
+        after_failure(s);
+    else if (s.board_changed)
+        store_.set_rollback_pending(s.run_id, false);  // clean: the patch stays on the board by design
     if (s.log_started) ports_.log.stop();
     if (s.server_started) ports_.traffic.stop_server();
 
@@ -224,6 +228,11 @@ void Protocol::prepare(State& s) {
     s.log_started = true;
     std::string why;
     if (!ports_.tracing.arm(why)) s.rec->log("warn", "ftrace", "ftrace not armed: " + why);
+    // Pending from the moment the board may change until a rollback is
+    // proven or the run ends clean: a controller killed outright (SIGKILL,
+    // power loss) leaves the flag, and the next command offers the rollback.
+    // (An install that fails half-way leaves it set: the file may be in place.)
+    store_.set_rollback_pending(s.run_id, true);
     ports_.board.install(s.patch_build);
     s.board_changed = true;
     s.rec->log("info", "deploy", "installed " + s.patch_build.patch + " " + s.patch_build.sha256.substr(0, 12));
@@ -281,6 +290,19 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     ports_.log.set_position(rep_idx, step.name, marker);
     ports_.board.mark_log(marker);
     WedgeWatchdog watchdog(config_.timeouts.wedge_s);
+    // Set while the management link does not answer: the data path cannot be
+    // judged then (the probe runs over it), and HOST_DOWN waits for
+    // timeouts.host_down_s of silence, so an outage shorter than that is
+    // ridden out rather than blamed on the patch.
+    std::optional<double> mgmt_lost_at;
+    auto link_back = [&](double now, const std::string& how) {
+        s.rec->log("warn", "watchdog", "management link silent for " + secs(now - *mgmt_lost_at) + " in step " +
+                                           step.name + "; " + how + " (ridden out: timeouts.host_down_s " +
+                                           secs(config_.timeouts.host_down_s) + ")");
+        console_.clear_status();
+        console_.warn("management link back after " + secs(now - *mgmt_lost_at) + "; " + how);
+        mgmt_lost_at.reset();
+    };
     const double start = ports_.clock();
     watchdog.start(start);
     double last_mb = 0;
@@ -317,13 +339,28 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
             s.server_died = true;
             return false;
         }
+        if (mgmt_lost_at && !watchdog.suspect(now)) link_back(now, "samples arrive again");
         if (watchdog.suspect(now)) {
             const bool data_ok = ports_.board.probe_data_path(config_.iperf3.server_address);
             if (data_ok) {
                 watchdog.reprieve(now);
+                if (mgmt_lost_at) link_back(now, "the data path answers a probe");
             } else {
                 const bool mgmt_ok = ports_.board.management_alive();
-                if (mgmt_ok) {
+                if (mgmt_ok && mgmt_lost_at) {
+                    // Back after an outage: the failed probe may have been the
+                    // outage's. Give the data path a fresh window and look again.
+                    link_back(now, "it answers again; watching the data path");
+                    watchdog.reprieve(now);
+                } else if (!mgmt_ok && watchdog.silent_for(now) < config_.timeouts.host_down_s) {
+                    if (!mgmt_lost_at) {
+                        mgmt_lost_at = now;
+                        console_.clear_status();
+                        console_.warn("no traffic sample for " + secs(watchdog.silent_for(now)) +
+                                      " and the management link does not answer: HOST_DOWN unless it answers within " +
+                                      secs(config_.timeouts.host_down_s) + " of the last sample");
+                    }
+                } else if (mgmt_ok) {
                     s.facts.wedged = true;
                     s.facts.wedge_detail = "no traffic on " + config_.board.data.interface + " for " +
                                            secs(watchdog.silent_for(now)) + " in step " + step.name +
@@ -332,19 +369,22 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                     s.details["wedge"] = {{"offset_s", now - start}, {"kind", "WEDGED"}, {"detail", s.facts.wedge_detail}};
                 } else {
                     s.facts.host_down = true;
-                    s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"}};
+                    s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"},
+                                          {"silent_s", watchdog.silent_for(now)}};
                 }
-                // When the watchdog decided (wall clock) and how long the path
-                // had been silent: stored now, not at the end of the run, so a
-                // benchmark (or a person) can measure fault-to-decision latency.
-                const std::string kind = s.facts.wedged ? "WEDGED" : "HOST_DOWN";
-                s.details["wedge"]["decided_at"] = unix_now();
-                s.details["wedge"]["silent_s"] = watchdog.silent_for(now);
-                s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(now), 1) +
-                                                   " s without traffic in step " + step.name);
-                if (!s.failure) s.failure_at = now;
-                s.failure = true;
-                return false;
+                if (s.facts.wedged || s.facts.host_down) {
+                    // When the watchdog decided (wall clock) and how long the path
+                    // had been silent: stored now, not at the end of the run, so a
+                    // benchmark (or a person) can measure fault-to-decision latency.
+                    const std::string kind = s.facts.wedged ? "WEDGED" : "HOST_DOWN";
+                    s.details["wedge"]["decided_at"] = unix_now();
+                    s.details["wedge"]["silent_s"] = watchdog.silent_for(now);
+                    s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(now), 1) +
+                                                       " s without traffic in step " + step.name);
+                    if (!s.failure) s.failure_at = now;
+                    s.failure = true;
+                    return false;
+                }
             }
         }
         if (s.failure && now - s.failure_at > grace) return false;

@@ -180,8 +180,9 @@ Iperf3ClientRun run_iperf3_client(Remote& remote, const Iperf3ClientSpec& spec, 
         }
         return true;
     };
-    const double budget_s = spec.omit + spec.seconds + connect_s + 20;
+    const double budget_s = spec.omit + spec.seconds + connect_s + 20 + policy.link_grace_s;
     options.timeout = std::chrono::milliseconds(static_cast<long long>(budget_s * 1000));
+    options.link_grace = std::chrono::milliseconds(static_cast<long long>(policy.link_grace_s * 1000));
 
     const auto status = remote.stream(iperf3_client_argv(spec), options);
     run.seconds = since(started);

@@ -72,6 +72,10 @@ struct Iperf3StallPolicy {
     double silent_s = 4;  // no interval line for this long
     double zero_s = 4;    // intervals at (or below) zero_bps covering this long
     double zero_bps = 0;
+    // A silent management link the stream outlives (0: the SSH default of a
+    // few keepalives); also added to the step's deadline, since the board's
+    // output arrives late after such an outage.
+    double link_grace_s = 0;
 };
 
 struct Iperf3Stall {

@@ -47,7 +47,7 @@ bool LinkWatch::alive() {
             first_unanswered_ = now;
         }
     }
-    return !(outstanding_ && now - first_unanswered_ > 2 * interval_);
+    return !(outstanding_ && now - first_unanswered_ > dead_after_);
 }
 
 }  // namespace besrig::ssh

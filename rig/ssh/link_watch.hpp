@@ -16,7 +16,11 @@ class LinkWatch {
 public:
     using Clock = std::chrono::steady_clock;
 
-    LinkWatch(ssh_session session, std::chrono::milliseconds interval) : session_(session), interval_(interval) {}
+    // `dead_after`: how long keepalives may stay unanswered (0: two intervals).
+    LinkWatch(ssh_session session, std::chrono::milliseconds interval,
+              std::chrono::milliseconds dead_after = std::chrono::milliseconds(0))
+        : session_(session), interval_(interval), dead_after_(dead_after.count() > 0 ? dead_after : 2 * interval) {}
+    std::chrono::milliseconds dead_after() const { return dead_after_; }
 
     // Call often (every poll round). Sends keepalives when due; returns false
     // once the peer has stayed silent through them.
@@ -25,6 +29,7 @@ public:
 private:
     ssh_session session_;
     std::chrono::milliseconds interval_;
+    std::chrono::milliseconds dead_after_;
     Clock::time_point last_sent_{};
     Clock::time_point first_unanswered_{};
     bool outstanding_ = false;

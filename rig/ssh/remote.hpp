@@ -59,6 +59,11 @@ struct StreamOptions {
     LineHandler on_stderr;
     std::function<bool()> keep_going;   // polled ~10x/s; false ends the command (channel closed)
     std::chrono::milliseconds timeout{0};  // 0: until the command ends or keep_going() is false
+    // How long a silent link (keepalives unanswered) may last before the
+    // stream fails. 0: the usual ≈3 keepalive intervals. A caller with a
+    // watchdog of its own (Phase 7) sets it longer, so a management outage it
+    // rides out does not also kill the command it is measuring.
+    std::chrono::milliseconds link_grace{0};
 };
 
 class Remote {

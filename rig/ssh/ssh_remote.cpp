@@ -176,7 +176,7 @@ Result<SshRemote::ExecEnd, RemoteError> SshRemote::exec(const std::string& comma
     const auto started = Clock::now();
     const bool has_deadline = limits.timeout.count() > 0;
     const auto deadline = started + limits.timeout;
-    LinkWatch watch(s, settings_.keepalive);
+    LinkWatch watch(s, settings_.keepalive, limits.link_grace);
     std::vector<char> buf(32 * 1024);
     const auto size = static_cast<std::uint32_t>(buf.size());
 
@@ -224,7 +224,7 @@ Result<SshRemote::ExecEnd, RemoteError> SshRemote::exec(const std::string& comma
         if (!watch.alive())
             return fail(error(RemoteErrorKind::Disconnected, command,
                               "the board stopped answering keepalives (link dead for " +
-                                  format_seconds(3.0 * static_cast<double>(settings_.keepalive.count()) / 1000.0) + ")"));
+                                  format_seconds(static_cast<double>((watch.dead_after() + settings_.keepalive).count()) / 1000.0) + ")"));
         if (*got) continue;
         int wait_ms = 100;
         if (has_deadline) {
@@ -268,7 +268,7 @@ Result<int, RemoteError> SshRemote::stream(const std::vector<std::string>& argv,
     LineSplitter err(options.on_stderr);
     Sinks sinks{[&](const char* d, std::size_t n) { out.feed(d, n); },
                 [&](const char* d, std::size_t n) { err.feed(d, n); }};
-    auto end = exec(shell_join(argv), sinks, ExecLimits{options.timeout, &options.keep_going});
+    auto end = exec(shell_join(argv), sinks, ExecLimits{options.timeout, &options.keep_going, options.link_grace});
     out.finish();
     err.finish();
     if (!end) return fail(end.error());

@@ -58,6 +58,7 @@ private:
     struct ExecLimits {
         std::chrono::milliseconds timeout{0};
         const std::function<bool()>* keep_going = nullptr;
+        std::chrono::milliseconds link_grace{0};  // see StreamOptions::link_grace
     };
     struct ExecEnd {
         int exit_status = -1;

@@ -61,7 +61,8 @@ public:
         if (!w_.mgmt_up) throw BoardUnreachable("ohm: unreachable");
     }
     std::string wait_data_link(std::chrono::milliseconds) override { check(); return "10.0.3.15"; }
-    bool probe_data_path(const std::string&) override { w_.calls.push_back("probe"); return w_.data_ok; }
+    // The probe runs over the management link: without it, it fails too.
+    bool probe_data_path(const std::string&) override { w_.calls.push_back("probe"); return w_.data_ok && w_.mgmt_up; }
     bool management_alive() override { return w_.mgmt_up; }
     std::map<std::string, std::string> read_files(const std::vector<std::string>& paths) override {
         check();
@@ -90,7 +91,8 @@ public:
             w_.stress_s += 1;
             if (w_.on_tick) w_.on_tick(w_);
             if (!keep_going()) return {StepResult::Status::Stopped, "", "3.12", "3.12"};
-            on_sample({static_cast<double>(t), w_.data_ok ? w_.rate : 0.0, t <= step.omit});
+            // Samples travel over the management link (the client's output over SSH).
+            if (w_.mgmt_up) on_sample({static_cast<double>(t), w_.data_ok ? w_.rate : 0.0, t <= step.omit});
         }
         return {StepResult::Status::Ok, "", "3.12", "3.12"};
     }

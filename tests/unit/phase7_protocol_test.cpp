@@ -29,7 +29,7 @@ protected:
             "steps": [{"name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": 10, "omit": 1},
                       {"name": "tx-max", "direction": "tx", "rate_mbytes": 0, "streams": 1, "seconds": 10, "omit": 1}]}},
             "phase7": {"profile": "t", "reps": 2, "counters": ["/sys/kernel/debug/bes2600/status"]},
-            "timeouts": {"wedge_s": 3}, "kernel_log": {"storm": {"count": 10, "window_s": 5}}})");
+            "timeouts": {"wedge_s": 3, "host_down_s": 5}, "kernel_log": {"storm": {"count": 10, "window_s": 5}}})");
         config = load_config(in).config;
         store = std::make_unique<Store>(dir.path() / "besrig.db");
         bundle = std::make_unique<Bundle>(dir.path() / "bundle", *store);
@@ -163,6 +163,51 @@ TEST_F(Phase7Test, DeadManagementIsHostDownPowerCycledAndRolledBack) {
     EXPECT_TRUE(world.power_cycled);
     EXPECT_EQ(world.running, "SRCB");
     EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
+}
+
+TEST_F(Phase7Test, DeadManagementIsDecidedByTheWatchdogAfterHostDownSeconds) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN");
+    // Last sample at 4 s of stress; silent for host_down_s (5 s) → decided in step 1.
+    EXPECT_EQ(o.details["wedge"]["kind"], "HOST_DOWN");
+    EXPECT_GE(o.details["wedge"]["silent_s"].get<double>(), 5.0);
+    EXPECT_LE(world.stress_s, 10);
+}
+
+TEST_F(Phase7Test, ShortManagementOutageIsRiddenOut) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 3) w.mgmt_up = false;  // data path fine, management silent
+        if (w.stress_s == 7) w.mgmt_up = true;   // back after 4 s without samples, before host_down_s (5 s)
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "PASS") << o.verdict.reason;
+    EXPECT_FALSE(world.power_cycled);
+    EXPECT_EQ(world.forensics_calls, 0);
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE '%ridden out%'",
+                    o.run_id),
+              1);
+    EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
+}
+
+TEST_F(Phase7Test, ControllerKilledMidRunLeavesRollbackPending) {
+    // What a SIGKILLed controller leaves: the flag is set before the board
+    // changes and cleared only by a proven rollback or a clean end.
+    world.on_tick = [this](World& w) {
+        if (w.stress_s == 4) {
+            Stmt q(store->db(), "SELECT rollback_pending FROM runs ORDER BY id DESC LIMIT 1");
+            ASSERT_TRUE(q.step());
+            EXPECT_EQ(q.get_int(0), 1);
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "PASS");
+    EXPECT_FALSE(store->run(o.run_id)->rollback_pending);  // a clean run leaves the patch on the board by design
 }
 
 TEST_F(Phase7Test, UnrecoverableBoardLeavesRollbackPending) {

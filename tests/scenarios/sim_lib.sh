@@ -1,0 +1,134 @@
+# Shared helpers for the fault suite (source after harness.sh): boot a board of
+# this scenario's own, build b and c-prep into the bundle, start a short
+# Phase 7 of c-prep in the background, wait until it stores samples, and the
+# checks every fault test ends with (stored data intact, board identity, no
+# process or port left behind).
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
+qemu-system-x86_64 -accel tcg -machine help >/dev/null 2>&1 || skip "qemu-system-x86_64 cannot run here"
+ls /lib/modules/*/build/Makefile >/dev/null 2>&1 || skip "no kernel headers (apt-get install linux-headers-amd64)"
+command -v iperf3 >/dev/null || skip "iperf3 not installed (apt-get install iperf3)"
+command -v sqlite3 >/dev/null || skip "sqlite3 not installed (apt-get install sqlite3)"
+command -v jq >/dev/null || skip "jq not installed (apt-get install jq)"
+
+export BESRIG_SIM_DIR="$work/sim"
+state="$BESRIG_SIM_DIR/ohm"
+db="$HOME/.local/share/besrig/besrig.db"
+run_pid=
+t0=$(date +%s)
+sim_finish() {
+  local rc=$?
+  [ -n "$run_pid" ] && kill -9 "$run_pid" 2>/dev/null || true
+  "$BESRIG" --config "$work/rig.json" sim thaw >/dev/null 2>&1 || true
+  "$BESRIG" --config "$work/rig.json" sim down >/dev/null 2>&1 || true
+  echo "[$scenario] $(( $(date +%s) - t0 )) s, exit $rc" >&2
+  cleanup
+}
+trap sim_finish EXIT
+
+b() { run_besrig --config "$work/rig.json" "$@"; }
+q() { sqlite3 -cmd ".timeout 5000" "$db" "$1"; }
+on_board() { # one command on the board over plain OpenSSH, with the board's own key and known_hosts
+  ssh -F /dev/null -i "$state/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$state/known_hosts" \
+    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=2 -o ServerAliveCountMax=3 \
+    -o LogLevel=ERROR -p "$(sed -n 's/.*"ssh_port": *\([0-9]*\).*/\1/p' "$state/board.json")" root@127.0.0.1 "$@"
+}
+
+# sim_boot SECONDS [JSON-MEMBERS]: rig.json with a one-step profile of SECONDS
+# (plus extra top-level members, each ending in a comma), the board up, b and c-prep built.
+sim_boot() {
+  cat > "$work/rig.json" <<JSON
+{ ${2:-}
+  "board": { "kind": "sim", "sim_name": "ohm" },
+  "phase7": { "profile": "fault", "reps": 1 },
+  "profiles": { "fault": { "fresh_chip": "reload", "uptime_window_s": 3600,
+    "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": $1, "omit": 2 } ] } }
+}
+JSON
+  b sim up --boot-timeout 300
+  expect_status 0
+  for p in b c-prep; do
+    b build --patch "$p"
+    expect_status 0
+  done
+  srcb=$(q "SELECT srcversion FROM builds WHERE patch = 'b' ORDER BY id DESC LIMIT 1")
+  srcp=$(q "SELECT srcversion FROM builds WHERE patch = 'c-prep' ORDER BY id DESC LIMIT 1")
+  [ -n "$srcb" ] && [ -n "$srcp" ] && [ "$srcb" != "$srcp" ] || fail "builds of b ($srcb) and c-prep ($srcp) not told apart"
+}
+
+samples_of() { q "SELECT count(*) FROM samples JOIN steps ON samples.step_id = steps.id JOIN reps ON steps.rep_id = reps.id WHERE reps.run_id = $1"; }
+
+# start_run [ARGS...]: Phase 7 of c-prep in the background; waits for its run
+# and at least 5 stored samples; sets run_pid, run_id, before (samples then).
+start_run() {
+  "$BESRIG" --config "$work/rig.json" run phase7 --patch c-prep --no-prediction "$@" >"$work/run.out" 2>"$work/run.err" &
+  run_pid=$!
+  run_id=
+  local n=0
+  for _ in $(seq 1 600); do
+    kill -0 "$run_pid" 2>/dev/null || fail "phase7 ended before the fault (run ${run_id:-?}, last sample count seen ${n:-?}): $(cat "$work/run.out" "$work/run.err")"
+    [ -n "$run_id" ] || run_id=$(q "SELECT max(id) FROM runs WHERE patch = 'c-prep' AND kind = 'phase7'" 2>/dev/null || true)
+    [ -n "$run_id" ] && n=$(samples_of "$run_id" 2>/dev/null || echo 0)
+    [ "${n:-0}" -ge 5 ] && break
+    sleep 0.5
+  done
+  [ "${n:-0}" -ge 5 ] || fail "no samples stored after 300 s: $(cat "$work/run.err")"
+  before=$(samples_of "$run_id")
+  echo "[$scenario] run $run_id storing samples ($before) at +$(( $(date +%s) - t0 )) s" >&2
+}
+
+# wait_run SECONDS: the background run must end by itself within SECONDS (no
+# hang); sets status, out, err.
+wait_run() {
+  local until=$(( $(date +%s) + $1 ))
+  while kill -0 "$run_pid" 2>/dev/null; do
+    if [ "$(date +%s)" -ge "$until" ]; then
+      kill -9 "$run_pid" 2>/dev/null || true
+      fail "phase7 hung: still running $1 s after the fault; stderr: $(tail -20 "$work/run.err")"
+    fi
+    sleep 1
+  done
+  set +e; wait "$run_pid"; status=$?; set -e
+  run_pid=
+  out=$(cat "$work/run.out"); err=$(cat "$work/run.err")
+  echo "[$scenario] exit $status: $(grep -E '^[A-Z_]+ — run' "$work/run.out" || true)" >&2
+}
+
+# expect_verdict NAME EXIT: printed, stored, and the exit code.
+expect_verdict() {
+  [ "$status" -eq "$2" ] || fail "expected exit $2, got $status; stdout: $out; stderr: $(tail -15 "$work/run.err")"
+  grep -q "^$1 — run $run_id" "$work/run.out" || fail "expected verdict $1; stdout: $out; stderr: $(tail -15 "$work/run.err")"
+  [ "$(q "SELECT verdict FROM runs WHERE id = $run_id")" = "$1" ] || fail "stored verdict: $(q "SELECT verdict, status FROM runs WHERE id = $run_id")"
+}
+
+# expect_data_kept: every sample stored before the fault is still there; the store is sound.
+expect_data_kept() {
+  local now
+  now=$(samples_of "$run_id")
+  [ "$now" -ge "$before" ] || fail "samples lost: $before before the fault, $now now"
+  [ "$(q "PRAGMA integrity_check")" = ok ] || fail "store integrity: $(q "PRAGMA integrity_check")"
+  [ "$(q "SELECT status FROM runs WHERE id = $run_id")" != running ] || fail "run $run_id left 'running'"
+}
+
+# expect_running_b: the board answers and runs the rollback build b.
+expect_running_b() {
+  b status --json
+  expect_status 0
+  local running installed
+  running=$(jq -r '.module.running.srcversion // "none"' "$work/out")
+  installed=$(jq -r '.module.installed.srcversion // "none"' "$work/out")
+  [ "$running" = "$srcb" ] || fail "board runs srcversion $running, not b ($srcb): $out"
+  [ "$installed" = "$srcb" ] || fail "board has srcversion $installed installed, not b ($srcb): a reboot would load it"
+}
+
+# expect_nothing_left: no besrig process of this scenario, no iperf3 server
+# writing into its HOME, no port of such a server still listening.
+expect_nothing_left() {
+  local p left=""
+  pgrep -f -- "--config $work/rig.json run" >/dev/null && left="besrig: $(pgrep -af -- "--config $work/rig.json run")"
+  for p in $(pgrep -x iperf3 || true); do
+    if readlink "/proc/$p/fd/1" 2>/dev/null | grep -q "^$work/"; then
+      left="$left iperf3 pid $p ($(tr '\0' ' ' <"/proc/$p/cmdline")); $(ss -ltnpH 2>/dev/null | grep "pid=$p," || true)"
+    fi
+  done
+  [ -z "$left" ] || fail "left behind: $left"
+}
