@@ -287,6 +287,10 @@ void SimBoard::write_rig_config(int port, const std::string& release) {
           {"data", {{"interface", "wlan0"}, {"address_source", "interface"}}}}},
         {"iperf3", {{"server_bind", "127.0.0.1"}, {"server_address", k_sim_controller_address}}},
         {"power", {{"kind", "qmp"}, {"qmp_socket", qmp_socket().string()}}},
+        // An emulated board on a busy 2-core host can take well over 10 s to
+        // send its SSH banner (TCG vCPUs starve QEMU's user-net loop); a
+        // user's own rig.json still overrides this layer.
+        {"timeouts", {{"connect_s", 30.0}}},
     };
     write_file_atomic(rig_config(),
                       "// Written by `besrig sim up` for board " + name_ + "; rewritten at every boot.\n" +
