@@ -12,8 +12,8 @@
 
 namespace besrig {
 
-std::unique_ptr<FileLock> FileLock::acquire(const std::filesystem::path& path, const std::string& what,
-                                            const std::string& command) {
+std::unique_ptr<FileLock> FileLock::try_acquire(const std::filesystem::path& path, const std::string& holder_line,
+                                                std::string& held_by) {
     std::error_code ec;
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) throw_infra("cannot create " + path.parent_path().string() + " for the lock file: " + ec.message());
@@ -25,16 +25,27 @@ std::unique_ptr<FileLock> FileLock::acquire(const std::filesystem::path& path, c
         std::string holder(512, '\0');
         const ssize_t n = ::pread(fd.get(), holder.data(), holder.size(), 0);
         holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-        const std::string text = std::string(trim(holder));
-        throw_infra(what + " is already running (" + (text.empty() ? std::string("holder unknown") : printable(text)) +
-                    "; lock " + path.string() + "): this one does not start");
+        held_by = std::string(trim(holder));
+        return nullptr;
     }
-    const std::string line = "pid " + std::to_string(static_cast<long>(::getpid())) + " since " + utc_timestamp() +
-                             " UTC: " + printable(command, 300) + "\n";
+    const std::string line = holder_line + "\n";
     if (::ftruncate(fd.get(), 0) == 0 && ::pwrite(fd.get(), line.data(), line.size(), 0) < 0) {
         // The name is only for messages; the flock is what matters.
     }
     return std::unique_ptr<FileLock>(new FileLock(std::move(fd), path));
+}
+
+std::unique_ptr<FileLock> FileLock::acquire(const std::filesystem::path& path, const std::string& what,
+                                            const std::string& command) {
+    const std::string line = "pid " + std::to_string(static_cast<long>(::getpid())) + " since " + utc_timestamp() +
+                             " UTC: " + printable(command, 300);
+    std::string held_by;
+    auto lock = try_acquire(path, line, held_by);
+    if (!lock)
+        throw_infra(what + " is already running (" +
+                    (held_by.empty() ? std::string("holder unknown") : printable(held_by)) + "; lock " +
+                    path.string() + "): this one does not start");
+    return lock;
 }
 
 FileLock::~FileLock() {

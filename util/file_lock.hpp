@@ -2,7 +2,8 @@
 // kernel drops it when the holder dies: a crash never leaves it stale). The
 // file names the holder (pid, start time, command) so a refused second
 // process can say who holds it. Used by `besrig nightly` against overlapping
-// nightlies; the board lock (rig/board/board_lock.hpp) is the same idea.
+// nightlies and by the controller half of the board lock
+// (rig/board/board_lock.hpp), each with its own holder text and refusal.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,12 @@ namespace besrig {
 
 class FileLock {
 public:
+    // The mechanism: creates the file (and its directory) if needed, locks it
+    // without waiting and writes `holder_line` into it. Returns nullptr and
+    // sets `held_by` to the file's text (trimmed) when another process holds
+    // the lock; throws Error(Infra) when the file cannot be created or locked.
+    static std::unique_ptr<FileLock> try_acquire(const std::filesystem::path& path, const std::string& holder_line,
+                                                 std::string& held_by);
     // Creates the file (and its directory) if needed and locks it without
     // waiting. Throws Error(Infra) "<what> is already running (pid N since T:
     // command; lock PATH)" when another process holds it.

@@ -5,8 +5,6 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "rig/board/board_command.hpp"
@@ -53,29 +51,14 @@ std::string lock_holder_text(const std::string& host, long pid, const std::strin
 
 std::unique_ptr<BoardLock> BoardLock::acquire_local(const std::filesystem::path& state_dir, const std::string& board_name,
                                                     const std::string& command) {
-    std::error_code ec;
-    std::filesystem::create_directories(state_dir, ec);
-    if (ec) throw_infra("cannot create " + state_dir.string() + ": " + ec.message());
     const auto path = state_dir / ("board-" + board_name + ".lock");
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw_infra("cannot open lock file " + path.string() + ": " + std::strerror(errno));
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        const int err = errno;
-        std::string holder(512, '\0');
-        const ssize_t n = ::pread(fd, holder.data(), holder.size(), 0);
-        holder.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-        ::close(fd);
-        if (err == EWOULDBLOCK)
-            throw_infra("board " + board_name + " is in use by another besrig on this controller (" +
-                        printable(trim(holder)) + "; lock " + path.string() + "). Wait for it to finish.");
-        throw_infra("cannot lock " + path.string() + ": " + std::strerror(err));
-    }
     const std::string holder = lock_holder_text(hostname(), static_cast<long>(::getpid()), command);
-    if (::ftruncate(fd, 0) == 0) {
-        const std::string line = holder + "\n";
-        if (::pwrite(fd, line.data(), line.size(), 0) < 0) { /* the name is only for messages */ }
-    }
-    return std::unique_ptr<BoardLock>(new BoardLock(fd, path, holder));
+    std::string held_by;
+    auto local = FileLock::try_acquire(path, holder, held_by);
+    if (!local)
+        throw_infra("board " + board_name + " is in use by another besrig on this controller (" + printable(held_by) +
+                    "; lock " + path.string() + "). Wait for it to finish.");
+    return std::unique_ptr<BoardLock>(new BoardLock(std::move(local), holder));
 }
 
 std::string BoardLock::acquire_board(Remote& remote, const std::string& board_path) {
@@ -109,11 +92,7 @@ BoardLock::~BoardLock() {
         static const std::string release = "[ \"$(cat \"$1\" 2>/dev/null)\" = \"$2\" ] && rm -f \"$1\"; exit 0";
         remote_->run_script(release, {board_path_, holder_}, 10s);  // best effort: a reboot clears it anyway
     }
-    if (fd_ >= 0) {
-        if (::ftruncate(fd_, 0) != 0) { /* nothing to do: the flock is what matters */ }
-        ::flock(fd_, LOCK_UN);
-        ::close(fd_);
-    }
+    // local_ (the controller's flock) is released after the board's file.
 }
 
 }  // namespace besrig::board

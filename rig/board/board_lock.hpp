@@ -16,6 +16,7 @@
 #include <string>
 
 #include "rig/ssh/remote.hpp"
+#include "util/file_lock.hpp"
 
 namespace besrig::board {
 
@@ -38,13 +39,12 @@ public:
     BoardLock& operator=(const BoardLock&) = delete;
 
     const std::string& holder() const { return holder_; }
-    const std::filesystem::path& local_path() const { return local_path_; }
+    const std::filesystem::path& local_path() const { return local_->path(); }
 
 private:
-    BoardLock(int fd, std::filesystem::path path, std::string holder)
-        : fd_(fd), local_path_(std::move(path)), holder_(std::move(holder)) {}
-    int fd_ = -1;
-    std::filesystem::path local_path_;
+    BoardLock(std::unique_ptr<FileLock> local, std::string holder)
+        : local_(std::move(local)), holder_(std::move(holder)) {}
+    std::unique_ptr<FileLock> local_;
     std::string holder_;
     Remote* remote_ = nullptr;  // set once the board lock is ours
     std::string board_path_;
