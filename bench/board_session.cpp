@@ -15,13 +15,16 @@ extern char** environ;
 namespace besrig::bench {
 namespace {
 
-// One short step for every run: receive at 4 MB/s, fresh chip by reload.
-std::string profile_json(const std::string& name, int seconds) {
+std::string step_json(const std::string& name, const std::string& direction, int rate, int seconds) {
+    return "{ \"name\": \"" + name + "\", \"direction\": \"" + direction + "\", \"rate_mbytes\": " +
+           std::to_string(rate) + ", \"streams\": 1, \"seconds\": " + std::to_string(seconds) + ", \"omit\": 2 }";
+}
+
+// Fresh chip by reload; `steps` is the JSON array's content.
+std::string profile_json(const std::string& name, const std::string& steps) {
     return "\"" + name +
            "\": { \"description\": \"besrig bench\", \"fresh_chip\": \"reload\", \"uptime_window_s\": 36000, "
-           "\"steps\": [ { \"name\": \"rx-4M\", \"direction\": \"rx\", \"rate_mbytes\": 4, \"streams\": 1, "
-           "\"seconds\": " +
-           std::to_string(seconds) + ", \"omit\": 2 } ] }";
+           "\"steps\": [ " + steps + " ] }";
 }
 
 // A clean environment for every child: no user config, no user store.
@@ -52,7 +55,12 @@ BoardSession::BoardSession(const BoardInputs& in, Console& console) : in_(in), c
                       "{\n  \"board\": { \"kind\": \"sim\", \"sim_name\": \"bench\" },\n"
                       "  \"phase7\": { \"profile\": \"bench\", \"reps\": 1 },\n"
                       "  \"profiles\": {\n    " +
-                          profile_json("bench", in.stress_s) + ",\n    " + profile_json("flood", 80) +
+                          profile_json("bench", step_json("rx-4M", "rx", 4, in.stress_s)) + ",\n    " +
+                          // The shape of the sim's demo profile and of besser's protocol: receive
+                          // capped, then transmit unlimited, every repetition on a fresh chip.
+                          profile_json("protocol", step_json("rx-4M", "rx", 4, in.stress_s) + ", " +
+                                                       step_json("tx-max", "tx", 0, in.stress_s)) +
+                          ",\n    " + profile_json("flood", step_json("rx-4M", "rx", 4, 80)) +
                           "\n  }\n}\n");
 }
 
@@ -78,8 +86,8 @@ MeasuredChild BoardSession::start(const std::vector<std::string>& args, const st
 }
 
 MeasuredChild BoardSession::start_phase7(const std::string& profile, const std::string& tag,
-                                         const std::vector<std::string>& extra) {
-    std::vector<std::string> a{"run", "phase7", "--patch", patch(), "--profile", profile, "--reps", "1",
+                                         const std::vector<std::string>& extra, int reps) {
+    std::vector<std::string> a{"run", "phase7", "--patch", patch(), "--profile", profile, "--reps", std::to_string(reps),
                                "--no-prediction"};
     a.insert(a.end(), extra.begin(), extra.end());
     return start(a, tag);

@@ -111,7 +111,7 @@ struct TimeoutsConfig {
     double link_up_s = 30;
     double boot_s = 180;
     double forensics_item_s = 15;
-    double wedge_s = 4;
+    double wedge_s = 3;
     // A management link silent this long (counted from the last traffic
     // sample) is HOST_DOWN; a shorter outage (a cable, a switch, a board
     // frozen for a while) is ridden out and logged.

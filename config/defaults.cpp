@@ -86,7 +86,7 @@ json build_defaults() {
           {"link_up_s", 30.0},
           {"boot_s", 180.0},
           {"forensics_item_s", 15.0},
-          {"wedge_s", 4.0},
+          {"wedge_s", 3.0},
           {"host_down_s", 45.0}}},
         {"phase7", {{"profile", "besser"}, {"reps", 3}, {"counters", json::array()}}},
         {"profiles",

@@ -315,7 +315,7 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     };
     auto keep_going = [&]() -> bool {
         if (interrupted()) return false;
-        const double now = ports_.clock();
+        double now = ports_.clock();
         const auto st = ports_.log.status();
         if (st.fail_events > s.splats_seen) {
             s.splats_seen = st.fail_events;
@@ -339,13 +339,18 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
             s.server_died = true;
             return false;
         }
-        if (mgmt_lost_at && !watchdog.suspect(now)) link_back(now, "samples arrive again");
-        if (watchdog.suspect(now)) {
+        if (mgmt_lost_at && !watchdog.silent_too_long(now)) link_back(now, "samples arrive again");
+        if (watchdog.probe_due(now)) {
+            watchdog.probe_started(now);
             const bool data_ok = ports_.board.probe_data_path(config_.iperf3.server_address);
+            now = ports_.clock();
             if (data_ok) {
                 watchdog.reprieve(now);
                 if (mgmt_lost_at) link_back(now, "the data path answers a probe");
             } else {
+                watchdog.probe_failed();
+            }
+            if (!data_ok && watchdog.suspect(now)) {
                 const bool mgmt_ok = ports_.board.management_alive();
                 if (mgmt_ok && mgmt_lost_at) {
                     // Back after an outage: the failed probe may have been the
@@ -363,8 +368,9 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                 } else if (mgmt_ok) {
                     s.facts.wedged = true;
                     s.facts.wedge_detail = "no traffic on " + config_.board.data.interface + " for " +
-                                           secs(watchdog.silent_for(now)) + " in step " + step.name +
-                                           ", probe over it failed, " + (st.link_break ? "\"link break between lmac and host\" logged, " : "") +
+                                           secs(watchdog.silent_for(now)) + " in step " + step.name + ", " +
+                                           std::to_string(watchdog.failed_probes()) + " probes over it failed, " +
+                                           (st.link_break ? "\"link break between lmac and host\" logged, " : "") +
                                            "management link fine";
                     s.details["wedge"] = {{"offset_s", now - start}, {"kind", "WEDGED"}, {"detail", s.facts.wedge_detail}};
                 } else {

@@ -115,8 +115,19 @@ DecisionResult decide(double d, double se, double df, double sd_obs, int n, cons
         if (rule.expect == Expect::Improve) r.reason += "; the expected improvement did not show";
     } else {
         r.decision = Decision::Inconclusive;
-        r.reason = "the " + ratio_ci(r.ci) + " interval is neither inside the " + std::string(margin_text) +
-                   " margin nor beyond the " + band_text + " noise band";
+        // Say where the interval is: "neither inside nor beyond" misleads
+        // when it lies wholly on one side of zero.
+        if (r.ci.hi < 0 || r.ci.lo > 0) {
+            const bool below = r.ci.hi < 0;
+            const Interval& claim = below || rule.expect != Expect::Improve ? r.ci_claim : r.ci;
+            r.reason = "the " + ratio_ci(r.ci) + " interval lies " + (below ? "below" : "above") +
+                       " zero, but the " + ratio_ci(claim) + " interval does not clear the " +
+                       (below ? "-" : "+") + band_text + " noise band";
+            if (below && rule.expect == Expect::Improve) r.reason += "; the expected improvement did not show";
+        } else {
+            r.reason = "the " + ratio_ci(r.ci) + " interval spans zero and is not inside the " +
+                       std::string(margin_text) + " margin";
+        }
         if (!rule.estimate_reps) return r;
         const auto eq = reps_for_equivalence(d, sd_obs, rule, k_target_power);
         const auto ch = reps_for_change(d, sd_obs, rule, k_target_power);

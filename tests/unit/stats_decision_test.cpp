@@ -62,6 +62,22 @@ TEST(Decision, ImproveExpectedButNothingMoved) {
     EXPECT_NE(r.reason.find("did not show"), std::string::npos);
 }
 
+TEST(Decision, ImproveExpectedButTheIntervalIsBelowZeroSaysSo) {
+    // d = -0.03, se = 0.01, df 4: 90 % [-0.0513, -0.0087] lies below zero and
+    // beyond the -3 % margin; 95 % upper end -0.0022 does not clear ln 0.99.
+    const auto r = decide(-0.03, 0.01, 4, 0.012, 3, rule(Expect::Improve));
+    EXPECT_EQ(r.decision, Decision::Inconclusive);
+    EXPECT_NE(r.reason.find("lies below zero"), std::string::npos) << r.reason;
+    EXPECT_NE(r.reason.find("does not clear the -1 % noise band"), std::string::npos) << r.reason;
+    EXPECT_NE(r.reason.find("expected improvement did not show"), std::string::npos) << r.reason;
+    EXPECT_EQ(r.reason.find("neither"), std::string::npos) << r.reason;
+}
+
+TEST(Decision, AnIntervalAcrossZeroSaysItSpansZero) {
+    const auto r = decide(0.0, 0.02, 4, 0.0245, 3, rule());
+    EXPECT_NE(r.reason.find("spans zero and is not inside the ±3 % margin"), std::string::npos) << r.reason;
+}
+
 TEST(Decision, RepsForEquivalenceByHand) {
     // d = 0, sd = 0.02, m = 3 %, α = 5 %, 80 % power:
     // need (ln 1.03)/(0.02·√(2/n)) - t_{0.95,2n-2} >= z_{0.9} = 1.2816 (approx.)
