@@ -56,8 +56,11 @@ public:
     virtual void wait_reachable(std::chrono::milliseconds timeout) = 0;
     // Waits for the data interface (carrier and IPv4); returns its address.
     virtual std::string wait_data_link(std::chrono::milliseconds timeout) = 0;
-    // One bounded probe over the data interface to `peer`.
-    virtual bool probe_data_path(const std::string& peer) = 0;
+    // One bounded probe over the data interface to `peer`. NoAnswer means the
+    // probe ran on the board (so the management link works) and got no reply;
+    // Unreachable that it could not be run at all.
+    enum class Probe { Answered, NoAnswer, Unreachable };
+    virtual Probe probe_data_path(const std::string& peer) = 0;
     virtual bool management_alive() = 0;
     // Snapshot of debugfs/sysfs files (missing ones map to "(absent)").
     virtual std::map<std::string, std::string> read_files(const std::vector<std::string>& paths) = 0;

@@ -233,7 +233,7 @@ std::string RealBoard::wait_data_link(std::chrono::milliseconds timeout) {
                     (last.ipv4.empty() ? "none" : last.ipv4.front()) + ")");
 }
 
-bool RealBoard::probe_data_path(const std::string& peer) {
+Board::Probe RealBoard::probe_data_path(const std::string& peer) {
     try {
         // One handshake attempt at most, like management_alive(): the
         // watchdog asks again on its next round.
@@ -244,10 +244,13 @@ bool RealBoard::probe_data_path(const std::string& peer) {
         }
         auto r = remote().run({"ping", "-c", "1", "-W", "1", "-I", config_.board.data.interface, peer},
                               std::chrono::seconds(4));
-        if (!r && is_link_failure(r.error())) remote_.reset();
-        return r && r->exit_status == 0;
+        if (!r) {
+            if (is_link_failure(r.error())) remote_.reset();
+            return Probe::Unreachable;
+        }
+        return r->exit_status == 0 ? Probe::Answered : Probe::NoAnswer;
     } catch (const Error&) {
-        return false;  // no management link: the caller asks management_alive() next
+        return Probe::Unreachable;  // no management link
     }
 }
 

@@ -38,7 +38,7 @@ public:
     void reboot() override;
     void wait_reachable(std::chrono::milliseconds timeout) override;
     std::string wait_data_link(std::chrono::milliseconds timeout) override;
-    bool probe_data_path(const std::string& peer) override;
+    Probe probe_data_path(const std::string& peer) override;
     bool management_alive() override;
     std::map<std::string, std::string> read_files(const std::vector<std::string>& paths) override;
     void mark_log(const std::string& text) override;

@@ -342,7 +342,8 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
         if (mgmt_lost_at && !watchdog.silent_too_long(now)) link_back(now, "samples arrive again");
         if (watchdog.probe_due(now)) {
             watchdog.probe_started(now);
-            const bool data_ok = ports_.board.probe_data_path(config_.iperf3.server_address);
+            const auto probe = ports_.board.probe_data_path(config_.iperf3.server_address);
+            const bool data_ok = probe == Board::Probe::Answered;
             now = ports_.clock();
             if (data_ok) {
                 watchdog.reprieve(now);
@@ -351,7 +352,8 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                 watchdog.probe_failed();
             }
             if (!data_ok && watchdog.suspect(now)) {
-                const bool mgmt_ok = ports_.board.management_alive();
+                // A probe that ran and got no reply proves the management link.
+                const bool mgmt_ok = probe == Board::Probe::NoAnswer || ports_.board.management_alive();
                 if (mgmt_ok && mgmt_lost_at) {
                     // Back after an outage: the failed probe may have been the
                     // outage's. Give the data path a fresh window and look again.

@@ -27,6 +27,7 @@ using phases::Traffic;
 struct World {
     double now = 1000;
     int stress_s = 0;  // seconds of traffic so far in the run
+    int mgmt_checks = 0;  // management_alive() calls
     std::string installed;
     std::string running;
     bool mgmt_up = true;
@@ -62,8 +63,15 @@ public:
     }
     std::string wait_data_link(std::chrono::milliseconds) override { check(); return "10.0.3.15"; }
     // The probe runs over the management link: without it, it fails too.
-    bool probe_data_path(const std::string&) override { w_.calls.push_back("probe"); return w_.data_ok && w_.mgmt_up; }
-    bool management_alive() override { return w_.mgmt_up; }
+    Probe probe_data_path(const std::string&) override {
+        w_.calls.push_back("probe");
+        if (!w_.mgmt_up) return Probe::Unreachable;
+        return w_.data_ok ? Probe::Answered : Probe::NoAnswer;
+    }
+    bool management_alive() override {
+        ++w_.mgmt_checks;
+        return w_.mgmt_up;
+    }
     std::map<std::string, std::string> read_files(const std::vector<std::string>& paths) override {
         check();
         std::map<std::string, std::string> m;
