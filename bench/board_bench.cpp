@@ -1,6 +1,7 @@
 #include "bench/board_bench.hpp"
 
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -73,7 +74,7 @@ void clean_run(BoardSession& b, Figure& overhead, Figure& rss) {
     // The protocol's shape (3 repetitions on a fresh chip, receive then
     // transmit), so the per-run and per-repetition costs weigh as they do in
     // a real run; only the step length is the benchmark's (--stress-s).
-    auto child = b.start_phase7("protocol", "phase7-clean", {}, 3);
+    auto child = b.start_phase7("protocol", "phase7-clean", {}, {}, 3);
     const auto u = child.finish(seconds(900));
     rss.value = static_cast<double>(u.max_rss_kb) / 1024.0;
     rss.note = "VmHWM of the `besrig run phase7` process (wait4 rusage), " + verdict_of(u);
@@ -355,6 +356,54 @@ void host_down(BoardSession& b, Figure& f) {
     f.detail = {{"run", *run}, {"cut_at", t_cut}, {"decided_at", *decided}, {"run_wall_s", u.wall_s}};
 }
 
+// (k) + (l): one phase7 of b, c-prep and c-v2 each, back to back on the same
+// board and profile; the ratio of their mean stored throughput (samples
+// after the omitted warm-up). The story's goals: c-v2 about +70 % over b
+// (the model's idle-host pace gives 1.75), c-prep no change.
+void variants(BoardSession& b, Figure& v2, Figure& prep) {
+    b.build("c-prep");
+    b.build("c-v2");
+    std::map<std::string, double> mbps;
+    std::map<std::string, std::int64_t> runs;
+    std::string verdicts;
+    for (const std::string patch : {"b", "c-prep", "c-v2"}) {
+        const auto before = b.newest_run();
+        auto child = b.start_phase7("bench", "phase7-" + patch, {}, patch);
+        const auto u = child.finish(seconds(900));
+        verdicts += (verdicts.empty() ? "" : ", ") + patch + " " + verdict_of(u);
+        const auto run = b.newest_run();
+        if (run <= before) continue;
+        const auto m = query_double(b.store(),
+                                    "SELECT avg(samples.mbytes_per_s) FROM samples JOIN steps ON samples.step_id = "
+                                    "steps.id JOIN reps ON steps.rep_id = reps.id WHERE reps.run_id = ?1 AND "
+                                    "samples.omitted = 0",
+                                    run);
+        if (m && *m > 0) {
+            mbps[patch] = *m;
+            runs[patch] = run;
+        }
+    }
+    std::string figures;
+    for (const auto& [p, m] : mbps) figures += (figures.empty() ? "" : ", ") + p + " " + num(m, 3) + " MB/s";
+    const auto ratio = [&](Figure& f, const std::string& patch) {
+        if (!mbps.count("b") || !mbps.count(patch)) {
+            f.note = "no throughput stored for " + std::string(mbps.count("b") ? patch : "b") + ": " + verdicts;
+            return;
+        }
+        f.value = mbps[patch] / mbps["b"];
+        f.note = figures + " (one " + "phase7 each, back to back: " + verdicts + ")";
+        f.detail = {{"mbytes_per_s", mbps}, {"runs", runs}};
+    };
+    ratio(v2, "c-v2");
+    ratio(prep, "c-prep");
+}
+
+Figure make_range(const std::string& name, const std::string& label, double lo, double hi) {
+    auto f = make(name, label, "x", "in", lo);
+    f.goal_hi = hi;
+    return f;
+}
+
 // Every board figure, unmeasured, with its label and goal.
 std::vector<Figure> board_figures() {
     return {make("overhead", "(a) stress time / phase7 wall time", "x", ">=", 0.90),
@@ -364,14 +413,16 @@ std::vector<Figure> board_figures() {
             make("forensics", "(e) forensics bundle on a wedged board", "s", "", 0),
             make("deploy", "(f) deploy time / scp time", "x", "<=", 1.5),
             make("kmsg", "(h) kmsg records/s kept up with, no gap", "rec/s", "", 0),
-            make("rss", "(i) controller peak RSS in phase7", "MB", "", 0)};
+            make("rss", "(i) controller peak RSS in phase7", "MB", "", 0),
+            make_range("variants", "(k) wlan0 throughput c-v2 / b", 1.5, 1.9),
+            make_range("prep", "(l) wlan0 throughput c-prep / b", 0.97, 1.03)};
 }
 
 }  // namespace
 
 const std::vector<std::string>& board_figure_names() {
     static const std::vector<std::string> names{"overhead", "splat", "wedge", "hostdown", "forensics",
-                                                "deploy",   "kmsg",  "rss"};
+                                                "deploy",   "kmsg",  "rss",    "variants", "prep"};
     return names;
 }
 
@@ -385,6 +436,8 @@ std::vector<Figure> run_board_figures(const BoardInputs& in, Console& console) {
     auto& deploy = all[5];
     auto& kmsg = all[6];
     auto& rss = all[7];
+    auto& v2 = all[8];
+    auto& prep = all[9];
     const auto want = [&](const char* n) { return in.only.empty() || in.only.count(n) > 0; };
     auto step = [&](const char* what, const std::function<void()>& fn, std::vector<Figure*> figs) {
         console.info(std::string("bench: ") + what);
@@ -399,6 +452,8 @@ std::vector<Figure> run_board_figures(const BoardInputs& in, Console& console) {
     board.boot();
     if (want("overhead") || want("rss")) step("clean phase7 (a, i)", [&] { clean_run(board, overhead, rss); }, {&overhead, &rss});
     if (want("deploy")) step("deploy vs scp (f)", [&] { deploy_vs_scp(board, deploy); }, {&deploy});
+    if (want("variants") || want("prep"))
+        step("b, c-prep, c-v2 throughput (k, l)", [&] { variants(board, v2, prep); }, {&v2, &prep});
     if (want("splat")) step("splat latency (b)", [&] { splat_latency(board, splat); }, {&splat});
     if (want("wedge") || want("forensics")) step("data link cut (c, e)", [&] { wedge(board, wedged, forensics); }, {&wedged, &forensics});
     if (want("kmsg")) step("kmsg flood (h)", [&] { kmsg_flood(board, kmsg); }, {&kmsg});

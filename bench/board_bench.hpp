@@ -11,7 +11,9 @@
 //   (h) /dev/kmsg flooded at rising rates during stress: the highest rate the
 //       follower kept up with, the rate of the first sequence gap, and whether
 //       every record was either stored or reported lost;
-//   (d) management link cut mid-stress until the stored HOST_DOWN decision.
+//   (d) management link cut mid-stress until the stored HOST_DOWN decision;
+//   (k) c-v2 / b and (l) c-prep / b: wlan0 throughput of one phase7 of each
+//       patch (built by `besrig build`), back to back on the same board.
 // Every phase7 here is a real `besrig run phase7` child over the real adapters.
 #pragma once
 

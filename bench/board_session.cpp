@@ -86,8 +86,9 @@ MeasuredChild BoardSession::start(const std::vector<std::string>& args, const st
 }
 
 MeasuredChild BoardSession::start_phase7(const std::string& profile, const std::string& tag,
-                                         const std::vector<std::string>& extra, int reps) {
-    std::vector<std::string> a{"run", "phase7", "--patch", patch(), "--profile", profile, "--reps", std::to_string(reps),
+                                         const std::vector<std::string>& extra, const std::string& patch, int reps) {
+    std::vector<std::string> a{"run",     "phase7", "--patch", patch.empty() ? this->patch() : patch,
+                               "--profile", profile, "--reps",  std::to_string(reps),
                                "--no-prediction"};
     a.insert(a.end(), extra.begin(), extra.end());
     return start(a, tag);
@@ -99,8 +100,12 @@ void BoardSession::boot() {
     auto up = besrig({"sim", "up", "--boot-timeout", "400"}, "sim-up", 460);
     if (!up.ok()) throw_infra("bench: `besrig sim up` " + up.describe() + ": " + up.err);
     console_.info("bench: building patch " + patch() + " (the rollback build)");
-    auto build = besrig({"build", "--patch", patch()}, "build", 900);
-    if (!build.ok()) throw_infra("bench: `besrig build --patch " + patch() + "` " + build.describe() + ": " + build.err);
+    build(patch());
+}
+
+void BoardSession::build(const std::string& patch) {
+    auto u = besrig({"build", "--patch", patch}, "build-" + patch, 900);
+    if (!u.ok()) throw_infra("bench: `besrig build --patch " + patch + "` " + u.describe() + ": " + u.err);
 }
 
 Store& BoardSession::store() {

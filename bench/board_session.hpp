@@ -36,9 +36,14 @@ public:
     std::vector<std::string> argv(const std::vector<std::string>& args) const;  // besrig --config .. --store .. args
     ChildUsage besrig(const std::vector<std::string>& args, const std::string& tag, int timeout_s);
     MeasuredChild start(const std::vector<std::string>& args, const std::string& tag);
-    // `besrig run phase7 --patch b --profile P --reps N` with extra args, as a child.
+    // `besrig run phase7 --patch P --profile PROFILE --reps N` with extra
+    // args, as a child; P defaults to the rollback patch.
     MeasuredChild start_phase7(const std::string& profile, const std::string& tag,
-                               const std::vector<std::string>& extra = {}, int reps = 1);
+                               const std::vector<std::string>& extra = {}, const std::string& patch = {},
+                               int reps = 1);
+    // `besrig build --patch P` against the booted board; throws with the
+    // child's stderr when it fails.
+    void build(const std::string& patch);
 
     // The run the newest phase7 child opened (waits up to `timeout_s`).
     std::optional<std::int64_t> wait_new_run(std::int64_t after, MeasuredChild& child, int timeout_s);

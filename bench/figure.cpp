@@ -22,6 +22,7 @@ std::optional<bool> Figure::holds() const {
     if (goal_op == "<=") return *value <= goal;
     if (goal_op == "<") return *value < goal;
     if (goal_op == ">=") return *value >= goal;
+    if (goal_op == "in") return *value >= goal && *value <= goal_hi;
     return std::nullopt;
 }
 
@@ -32,6 +33,7 @@ nlohmann::json Figure::to_json() const {
     j["value"] = value ? nlohmann::json(*value) : nlohmann::json();
     j["unit"] = unit;
     j["goal"] = goal_op.empty() ? nlohmann::json() : nlohmann::json{{"op", goal_op}, {"value", goal}};
+    if (goal_op == "in") j["goal"]["high"] = goal_hi;
     const auto h = holds();
     j["holds"] = h ? nlohmann::json(*h) : nlohmann::json();
     j["note"] = note;
@@ -46,6 +48,7 @@ std::string format_value(const Figure& f) {
 
 std::string format_goal(const Figure& f) {
     if (f.goal_op.empty()) return "-";
+    if (f.goal_op == "in") return number(f.goal) + " .. " + number(f.goal_hi) + (f.unit.empty() ? "" : " " + f.unit);
     return f.goal_op + " " + number(f.goal) + (f.unit.empty() ? "" : " " + f.unit);
 }
 

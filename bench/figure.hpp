@@ -18,8 +18,9 @@ struct Figure {
     std::string label;    // "(g) triage throughput vs grep -E"
     std::optional<double> value;
     std::string unit;     // "x", "s", "MB", "records/s", "ms"
-    std::string goal_op;  // "<=", ">=", "<" or "" (no goal: reported only)
+    std::string goal_op;  // "<=", ">=", "<", "in" (goal..goal_hi) or "" (no goal: reported only)
     double goal = 0;
+    double goal_hi = 0;   // upper end for "in"
     std::string note;     // what the measurement includes, or why it is missing
     nlohmann::json detail = nlohmann::json::object();  // the raw numbers behind the value
 

@@ -146,7 +146,7 @@ void add_bench_commands(CLI::App& app, Context& ctx) {
     auto* cmd = app.add_subcommand("bench", "Measure every benchmark figure against its goal (table + JSON)");
     cmd->add_option("--json", opts->json_file, "Also write the figures as JSON to FILE");
     cmd->add_option("--only", opts->only, "Only these figures (comma-separated): triage, history, overhead, splat, "
-                                          "wedge, hostdown, forensics, deploy, kmsg, rss")
+                                          "wedge, hostdown, forensics, deploy, kmsg, rss, variants, prep")
         ->delimiter(',');
     cmd->add_flag("--skip-board", opts->skip_board, "Skip the figures that boot a simulated board");
     cmd->add_flag("--keep", opts->keep, "Keep the scratch directory (logs of every child)");

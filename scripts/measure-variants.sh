@@ -17,6 +17,8 @@
 #   (rx = receive, iperf3 -R; 32M = -b 32M = 4 MB/s; unl = no cap)
 #   STORM_RUNS=10 STORM_DURATION=40 STORM_RATE=32M CYCLES=5 PARAMS=
 #   TPUT_VARIANTS="b c-prep c-v2" PORT=5291 STORM_VARIANT=c
+#   STORM_SAMPLE= (seconds: snapshot debugfs that often during each storm run,
+#   out/storm.*.samples: confirms, hw_bufs_drift, frames, queues)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -41,6 +43,7 @@ STORM_DURATION=$STORM_DURATION
 STORM_RATE=$STORM_RATE
 STORM_VARIANT=${STORM_VARIANT:-c}
 STORM_PORT=$STORM_PORT
+STORM_SAMPLE=${STORM_SAMPLE:-}
 CYCLE_VARIANTS="$CYCLE_VARIANTS"
 CYCLES=$CYCLES
 PARAMS="$PARAMS"

@@ -115,6 +115,7 @@ struct bes2600_common {
 	int hw_bufs_used_vif[BES2600_MAX_VIFS];
 	int wsm_tx_pending[BES2600_MAX_VIFS];
 	unsigned int wsm_confirm_seq;	/* confirms parsed, for the stats block */
+	ktime_t wsm_stats_due;		/* the chip's next periodic stats block */
 	wait_queue_head_t bh_evt_wq;
 
 	/* Bus model. */
@@ -152,6 +153,7 @@ extern int bes2600_bh_rx_bounce_us;
 extern int bes2600_race_window_us;
 extern int bes2600_race_window_every;
 extern int bes2600_race_window_sleep;
+extern int bes2600_race_window_period_ms;
 extern int bes2600_fw_violation_limit;
 extern int bes2600_fw_fifo_depth;
 extern int bes2600_lmac_timeout_ms;

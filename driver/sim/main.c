@@ -57,6 +57,10 @@ int bes2600_race_window_sleep = 1;
 module_param_named(race_window_sleep, bes2600_race_window_sleep, int, 0644);
 MODULE_PARM_DESC(race_window_sleep, "the stats block is fetched by a sleeping bus read (1) or decoded busily (0)");
 
+int bes2600_race_window_period_ms;
+module_param_named(race_window_period_ms, bes2600_race_window_period_ms, int, 0644);
+MODULE_PARM_DESC(race_window_period_ms, "also the first confirm after every this many ms of the chip clock carries it (0 = off)");
+
 int bes2600_race_window_every = 256;
 module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
 MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
@@ -312,8 +316,9 @@ static int bes2600_check_params(void)
 	    bes2600_fw_resident_bufs >= bes2600_hw_bufs ||
 	    bes2600_confirm_latency_us < 0 || bes2600_irq_coalesce_us < 0 ||
 	    bes2600_bh_rx_bounce_us < 0 ||
-	    bes2600_race_window_us < 0 || bes2600_race_window_us > 5000 ||
-	    bes2600_race_window_every < 0 || bes2600_fw_violation_limit < 1 ||
+	    bes2600_race_window_us < 0 || bes2600_race_window_us > 20000 ||
+	    bes2600_race_window_every < 0 || bes2600_race_window_period_ms < 0 ||
+	    bes2600_fw_violation_limit < 1 ||
 	    bes2600_fw_fifo_depth < 0 || bes2600_lmac_timeout_ms < 100 ||
 	    bes2600_tx_queue_len < 2 || bes2600_rx_queue_len < 1 ||
 	    bes2600_latency_jitter_pct < 0 || bes2600_latency_jitter_pct > 100) {

@@ -18,23 +18,40 @@
 
 /*
  * Models the confirm parsing that sits between reading the old count and
- * writing the new one: every race_window_every-th confirm carries a link
- * statistics block that takes race_window_us to fetch and decode — with
- * race_window_sleep (default) a second SDIO read that sleeps, as bus reads
- * do, else a busy decode.  Costs the same in every variant; in a single
- * context it is harmless.
+ * writing the new one: every race_window_every-th confirm carries the chip's
+ * link statistics block (and, when race_window_period_ms is set, the first
+ * confirm after each such period of the chip's clock).  The
+ * block takes race_window_us to fetch and decode: with race_window_sleep
+ * (default) a second SDIO read that sleeps, as bus reads do, else a busy
+ * decode.  Costs the same in every variant; in a single context it is
+ * harmless.  Only the one context that releases buffers gets here, so
+ * wsm_confirm_seq and wsm_stats_due need no lock.
  */
 static void wsm_confirm_parse_delay(struct bes2600_common *hw_priv)
 {
 	int us = READ_ONCE(bes2600_race_window_us);
 	int every = READ_ONCE(bes2600_race_window_every);
+	int period = READ_ONCE(bes2600_race_window_period_ms);
+	bool stats = false;
 
-	if (us > 0 && every > 0 && ++hw_priv->wsm_confirm_seq % every == 0) {
-		if (READ_ONCE(bes2600_race_window_sleep))
-			usleep_range(us, us + us / 8);	/* a second, sleeping SDIO read */
-		else
-			udelay(us);
+	if (us <= 0)
+		return;
+	if (every > 0 && ++hw_priv->wsm_confirm_seq % every == 0)
+		stats = true;
+	if (period > 0) {
+		ktime_t now = ktime_get();
+
+		if (ktime_after(now, hw_priv->wsm_stats_due)) {
+			hw_priv->wsm_stats_due = ktime_add_ms(now, period);
+			stats = true;
+		}
 	}
+	if (!stats)
+		return;
+	if (READ_ONCE(bes2600_race_window_sleep))
+		usleep_range(us, us + us / 8);	/* a second, sleeping SDIO read */
+	else
+		udelay(us);
 }
 
 int wsm_alloc_tx_buffer(struct bes2600_common *hw_priv, int if_id)

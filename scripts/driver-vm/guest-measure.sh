@@ -58,9 +58,19 @@ while [ $i -le ${STORM_RUNS:-0} ]; do
   dmesg -C
   cat $S > $f.before
   cut -d' ' -f1 /proc/uptime > $f.t0
+  sampler=
+  if [ -n "${STORM_SAMPLE:-}" ]; then  # debugfs every STORM_SAMPLE s: drift vs confirms
+    ( while :; do
+        printf 't=%s ' "$(cut -d' ' -f1 /proc/uptime)"
+        grep -E '^(confirms|hw_bufs_drift|rx_frames|tx_frames|fw_fifo|rx_queue|tx_queue|state):' $S | tr '\n' ' '
+        echo; sleep $STORM_SAMPLE
+      done > $f.samples 2>&1 ) &
+    sampler=$!
+  fi
   timeout $((STORM_DURATION + 20)) iperf3 -c 10.0.3.2 -p $((STORM_PORT + i)) -R -b $STORM_RATE \
     -t $STORM_DURATION -i 1 --forceflush > $f.iperf 2>&1
   cut -d' ' -f1 /proc/uptime > $f.t1
+  [ -z "$sampler" ] || kill $sampler
   cat $S > $f.after
   # data path over wlan0 vs. management path over enu1
   # TCP probes: over wlan0 to the controller, over enu1 to the host (slirp gateway)

@@ -42,6 +42,32 @@ for spec in sorted(tput):
             if tput[spec].get(v):
                 print(f'   {v}/b = {statistics.mean(tput[spec][v]) / mb:.3f}')
 
+def race_progress(path, t0, onset):
+    """From STORM_SAMPLE snapshots: when traffic started, confirms per second
+    and the drift (lost increments) per confirm up to the last sample before
+    the onset -- the two factors the onset time is the quotient of."""
+    try:
+        rows = []
+        for line in open(path, errors='replace'):
+            kv = dict(re.findall(r'(\S+?)[=:] ?(\S+)', line))
+            if 't' in kv and 'confirms' in kv and 'hw_bufs_drift' in kv:
+                rows.append((float(kv['t']) - t0, int(kv['confirms']), int(kv['hw_bufs_drift'])))
+    except OSError:
+        return None
+    start = next((r for r in rows if r[1] >= 100), None)
+    if not start or onset is None:
+        return None
+    pre = [r for r in rows if r[0] < onset and r[1] > start[1]]
+    if not pre:
+        return None
+    last = pre[-1]
+    rate = (last[1] - start[1]) / (last[0] - start[0]) if last[0] > start[0] else 0
+    lost = -last[2]
+    return (f'traffic from {start[0]:.1f} s, {rate:.0f} confirms/s, '
+            f'{lost} increments lost by {last[0]:.1f} s over {last[1]} confirms '
+            f'({1000.0 * lost / max(last[1], 1):.1f} per 1000 confirms)')
+
+
 ts_re = re.compile(r'^\[\s*(\d+\.\d+)\]\s*(.*)$')
 runs = sorted(glob.glob(os.path.join(o, 'storm.*.t0')), key=lambda p: int(p.split('.')[-2]))
 if runs:
@@ -78,9 +104,14 @@ if runs:
               f'  onset {onset if onset is None else round(onset, 1)} s'
               f'  link-break {wedge if wedge is None else round(wedge, 1)} s'
               f'  wlan0 {wl}  enu1 {en}  => {"STORM+WEDGE" if ok else "no"}')
+        race = race_progress(base + '.samples', t0, onset)
+        if race:
+            print('           ' + race)
     print(f'   reproduced {repro}/{len(runs)}', end='')
     if onsets:
-        print(f'; onset min {min(onsets):.1f} s, median {statistics.median(onsets):.1f} s, max {max(onsets):.1f} s')
+        inside = sum(1 for x in onsets if 10.0 <= x <= 20.0)
+        print(f'; onset min {min(onsets):.1f} s, median {statistics.median(onsets):.1f} s, max {max(onsets):.1f} s;'
+              f' inside 10-20 s: {inside}/{len(runs)}')
     else:
         print()
 

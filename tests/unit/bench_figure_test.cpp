@@ -26,6 +26,18 @@ TEST(BenchFigure, GoalOperators) {
     EXPECT_EQ(fig(0.89, ">=", 0.9).holds(), false);
 }
 
+TEST(BenchFigure, RangeGoal) {
+    auto f = fig(1.7, "in", 1.5);
+    f.goal_hi = 1.9;
+    EXPECT_EQ(f.holds(), true);
+    f.value = 1.91;
+    EXPECT_EQ(f.holds(), false);
+    f.value = 1.49;
+    EXPECT_EQ(f.holds(), false);
+    EXPECT_EQ(f.to_json()["goal"]["high"], 1.9);
+    EXPECT_NE(render_table({f}).find("1.50 .. 1.90 s"), std::string::npos) << render_table({f});
+}
+
 TEST(BenchFigure, NotMeasuredOrNoGoalHasNoVerdict) {
     EXPECT_FALSE(fig(std::nullopt, "<=", 1.0).holds().has_value());
     EXPECT_FALSE(fig(3.0, "", 0).holds().has_value());
