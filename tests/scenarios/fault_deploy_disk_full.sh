@@ -6,16 +6,11 @@
 #   fails with ENOSPC.
 # Each time: a clear error naming the disk, the old module installed and
 # running, no temporary file left; the store intact, nothing left running.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5311
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b)
-b deploy --patch b --load
-expect_status 0
-sha_b=$(installed_sha256)
+deploy_preamble b c-prep
 ext=$(extra_dir)
 runs_before=$(q "SELECT count(*) FROM runs")
 

@@ -4,16 +4,11 @@
 # fingerprint and the exact commands that accept it; deploy and Phase 6
 # change nothing. Following the message restores access; the board gets its
 # own key back at the end.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5313
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b)
-b deploy --patch b --load
-expect_status 0
-sha_b=$(installed_sha256)
+deploy_preamble b c-prep
 runs_before=$(q "SELECT count(*) FROM runs")
 port=$(board_port)
 
