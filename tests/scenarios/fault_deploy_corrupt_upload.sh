@@ -21,8 +21,7 @@ done
 exec /usr/bin/sha256sum "$@"
 SH
 still_b() {
-  [ "$(installed_sha256)" = "$sha_b" ] || fail "$1: the installed module changed"
-  [ "$(running_srcversion)" = "$src_b" ] || fail "$1: b no longer runs"
+  b_intact "$1"
   [ -z "$(on_board "ls -a $(extra_dir)" | grep -F besrig-upload)" ] || fail "$1: corrupted upload left on the board"
 }
 

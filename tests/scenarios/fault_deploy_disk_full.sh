@@ -23,8 +23,7 @@ small_disk() {
     cp -a '$ext/.' /run/fd-save/; mount -t tmpfs -o $1 besrig-fault '$ext'; cp -a /run/fd-save/bes2600.ko '$ext/'; $2; sync"
 }
 still_b() {
-  [ "$(installed_sha256)" = "$sha_b" ] || fail "$1: the installed module changed"
-  [ "$(running_srcversion)" = "$src_b" ] || fail "$1: b no longer runs"
+  b_intact "$1"
   [ -z "$(on_board "ls -a '$ext'" | grep -F besrig-upload)" ] || fail "$1: temporary upload left on the board"
 }
 

@@ -12,6 +12,7 @@
 #                     ($work/lever_known_hosts: the host_key scenario adds a key)
 #   build_patches P.. / srcversion_of P   (board_lib.sh)
 #   running_srcversion / installed_sha256   from `besrig status --json`
+#   b_intact WHAT     b still installed (sha_b) and running (src_b), one status
 #   release / extra_dir   the board's kernel release and module directory
 #   end_checks        store integrity, and nothing of this test left running
 #                     on the controller or the board
@@ -63,6 +64,17 @@ status_field() {
 }
 running_srcversion() { status_field 'm["running"]["srcversion"] if m["running"]["loaded"] else ""'; }
 installed_sha256() { status_field 'm["installed"]["sha256"] if m["installed"]["present"] else ""'; }
+# b_intact WHAT: one `besrig status --json` for both facts: the installed
+# module is still b's (sha_b) and b still runs (src_b); WHAT names the moment.
+b_intact() {
+  b status --json
+  expect_status 0
+  local facts
+  facts=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["module"]
+print((m["installed"]["sha256"] if m["installed"]["present"] else "-"), (m["running"]["srcversion"] if m["running"]["loaded"] else "-"))' "$work/out")
+  [ "${facts% *}" = "$sha_b" ] || fail "$1: the installed module changed"
+  [ "${facts#* }" = "$src_b" ] || fail "$1: b no longer runs"
+}
 release() { on_board cat /proc/sys/kernel/osrelease; }
 extra_dir() { echo "/lib/modules/$(release)/extra"; }
 
