@@ -15,11 +15,14 @@
 #                      root with the board's key; known_hosts is
 #                      $board_known_hosts (default the board's own)
 #   board_port         the board's SSH port
-#   seed_builds        this scenario's store starts with the module builds of
-#                      the ctest fixture module_builds (BESRIG_SHARED_BUILDS,
-#                      see module_builds.sh), so `besrig build` reuses them
-#                      instead of compiling; nothing without the fixture
-#   build_patches P..  `besrig build` for each patch, each must succeed
+#   seed_build P       the ctest fixture module_builds' build of P
+#                      (BESRIG_SHARED_BUILDS, see module_builds.sh) into this
+#                      scenario's store, so that `besrig build --patch P`
+#                      finds identical inputs and reuses it instead of
+#                      compiling; nothing without the fixture. Only what the
+#                      scenario builds is seeded: its bundle holds no other.
+#   build_patches P..  seed_build and `besrig build` for each patch, each must
+#                      succeed
 #   srcversion_of P    the bundle's srcversion of patch P
 #   shared_build_file P  the .ko of the fixture's build of P (empty without it)
 db="$HOME/.local/share/besrig/besrig.db"
@@ -68,12 +71,17 @@ on_board() {
     -o LogLevel=ERROR -p "$(board_port)" root@127.0.0.1 "$@"
 }
 
-seed_builds() {
-  local shared=${BESRIG_SHARED_BUILDS:-}
+seed_build() {
+  local shared=${BESRIG_SHARED_BUILDS:-} cols
   [ -n "$shared" ] && [ -f "$shared/builds.db" ] || return 0
-  if [ -e "$db" ]; then echo "[$scenario] seed_builds: the store exists already; builds compile here" >&2; return 0; fi
-  mkdir -p "$(dirname "$db")"
-  sqlite3 "$shared/builds.db" ".backup '$db'" || fail "cannot copy the shared builds' store $shared/builds.db"
+  if [ ! -e "$db" ]; then  # a store of the same schema, without the fixture's builds
+    mkdir -p "$(dirname "$db")"
+    sqlite3 "$shared/builds.db" ".backup '$db'" || fail "cannot copy the shared builds' store $shared/builds.db"
+    q "DELETE FROM builds"
+  fi
+  cols=$(sqlite3 "$shared/builds.db" "SELECT group_concat(name, ', ') FROM pragma_table_info('builds') WHERE name != 'id'")
+  q "ATTACH '$shared/builds.db' AS shared; INSERT INTO builds ($cols) SELECT $cols FROM shared.builds
+     WHERE patch = '$1' AND sha256 NOT IN (SELECT sha256 FROM main.builds)" || fail "cannot seed the shared build of $1"
 }
 shared_build_file() {
   [ -n "${BESRIG_SHARED_BUILDS:-}" ] && [ -f "$BESRIG_SHARED_BUILDS/builds.db" ] || return 0
@@ -82,6 +90,7 @@ shared_build_file() {
 build_patches() {
   local p
   for p in "$@"; do
+    seed_build "$p"
     b build --patch "$p"
     expect_status 0
   done

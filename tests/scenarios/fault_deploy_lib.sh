@@ -3,8 +3,8 @@
 # per scenario). The board: the ctest fixture's (BESRIG_SHARED_BOARD, see
 # fault_deploy_board.sh) or, run by hand, one booted here and shut down at
 # exit (board_lib.sh: attach_board). Each scenario gets its own config (its
-# own known_hosts copy and iperf3 port), store and bundle; the store starts
-# with the fixture module_builds' builds (seed_builds).
+# own known_hosts copy and iperf3 port), store and bundle; build_patches
+# reuses the fixture module_builds' builds (seed_build).
 #   deploy_preamble P..  the common start: build P.. (the scenario's own
 #                     bundle; reused from the fixture), deploy b and load it,
 #                     and set src_b (b's srcversion) and sha_b (its sha256)
@@ -32,7 +32,6 @@ cat > "$work/rig.json" <<JSON
   "timeouts": { "connect_s": 20, "command_s": 90, "load_s": 60, "link_up_s": 60, "boot_s": 300 }
 }
 JSON
-seed_builds
 
 finish() {
   local rc=$?

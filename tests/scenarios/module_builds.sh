@@ -2,10 +2,10 @@
 # of the stand-in module (b, c-prep, c-v2, c) built once per ctest run by
 # `besrig build` into a store and bundle of its own under
 # BESRIG_SHARED_BUILDS (a directory under the build tree); builds.db is a
-# copy of that store. The board scenarios start their store from it
-# (seed_builds in board_lib.sh): `besrig build --patch P` there then finds
-# identical inputs and reuses the build (the bundle's files stay here)
-# instead of compiling it again. A failed build fails this setup, and ctest
+# copy of that store. A board scenario copies the build of each patch it
+# asks for into its own store (seed_build in board_lib.sh): `besrig build
+# --patch P` there then finds identical inputs and reuses the build (the
+# bundle's files stay here) instead of compiling it again. A failed build fails this setup, and ctest
 # then runs none of the scenarios that need it. Without kernel headers it
 # builds nothing and exits 0; the scenarios then skip with their own reason.
 set -euo pipefail

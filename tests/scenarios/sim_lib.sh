@@ -1,7 +1,7 @@
 # Shared helpers for the fault suite (source after harness.sh): boot a board of
 # this scenario's own (these faults break the board, so none shares one),
 # build b and c-prep into the bundle (reused from the ctest fixture
-# module_builds when it ran: seed_builds), start a short Phase 7 of c-prep in
+# module_builds when it ran: seed_build), start a short Phase 7 of c-prep in
 # the background, wait until it stores samples, and the checks every fault
 # test ends with (stored data intact, board identity, no process or port left
 # behind). b, q, on_board and the tool checks are board_lib.sh's.
@@ -36,7 +36,6 @@ sim_boot() {
     "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": $1, "omit": 2 } ] } }
 }
 JSON
-  seed_builds
   b sim up --boot-timeout 300
   expect_status 0
   build_patches b c-prep

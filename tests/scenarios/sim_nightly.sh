@@ -58,7 +58,6 @@ cat > nightly.json <<JSON
   "log_file": "log/nightly.log"
 }
 JSON
-seed_builds
 boot_own_board
 build_patches b c-prep c-v2
 b run phase5 --patch c-prep --predict 'throughput=0%±3%'

@@ -24,7 +24,6 @@ cat > rig.json <<'JSON'
     "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": 40, "omit": 2 } ] } }
 }
 JSON
-seed_builds
 boot_own_board
 build_patches b c c-prep
 
