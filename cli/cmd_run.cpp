@@ -62,6 +62,7 @@ int run_phase7(Context& ctx, const RunOptions& o, bool baseline) {
     const auto& rig = ctx.rig();
     phase7::Request r;
     r.patch = baseline ? rig.rollback_patch : o.patch;
+    check_patch_name(r.patch);  // before the session: a bad name never reaches the board
     r.profile = o.profile.empty() ? rig.phase7.profile : o.profile;
     r.reps = o.reps > 0 ? o.reps : rig.phase7.reps;
     r.is_baseline = baseline;
@@ -101,6 +102,7 @@ BuildRecord build_or_reuse(Context& ctx, Bundle& bundle, const std::string& patc
 
 int run_phase6(Context& ctx, const RunOptions& o) {
     install_interrupt_handlers();
+    check_patch_name(o.patch);  // before the session: a bad name never reaches the board
     RigSession session(ctx, o.patch);
     phase6::DeployGate gate(ctx.rig(), ctx.store(), session.bundle(), session.board(), session.traffic(), session.log(),
                             [&](const std::string& p) { return build_or_reuse(ctx, session.bundle(), p); }, ctx.console);

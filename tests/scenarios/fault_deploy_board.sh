@@ -1,5 +1,6 @@
-# The ctest fixture (setup "up", cleanup "down") behind the Phase 6 and
-# deploy-fault scenarios (labels e2e, faults): one simulated board, booted
+# The ctest fixture (setup "up", cleanup "down") behind the scenarios that
+# share a board (Phase 6, Phase 7, the nightly, deploy identity and the
+# deploy faults; labels e2e, faults): one simulated board, booted
 # once into BESRIG_SHARED_BOARD (a state dir under the build tree) and shared
 # by the scenarios that require the fixture, which take turns (RESOURCE_LOCK)
 # and each restore the board they changed. Without QEMU it boots nothing and

@@ -4,16 +4,11 @@
 # file on the board really differs from the build. Deploy and Phase 6 refuse
 # to install it, remove it, and leave b installed and running. A sha256sum
 # that answers garbage is named as such (not as a corrupted upload).
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5312
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b)
-b deploy --patch b --load
-expect_status 0
-sha_b=$(installed_sha256)
+deploy_preamble b c-prep
 on_board 'echo "$PATH"' | tr ':' '\n' | grep -qx /usr/local/bin || skip "/usr/local/bin is not on the board's PATH for ssh commands"
 
 scenario_cleanup() { on_board 'rm -f /usr/local/bin/sha256sum'; }
@@ -26,8 +21,7 @@ done
 exec /usr/bin/sha256sum "$@"
 SH
 still_b() {
-  [ "$(installed_sha256)" = "$sha_b" ] || fail "$1: the installed module changed"
-  [ "$(running_srcversion)" = "$src_b" ] || fail "$1: b no longer runs"
+  b_intact "$1"
   [ -z "$(on_board "ls -a $(extra_dir)" | grep -F besrig-upload)" ] || fail "$1: corrupted upload left on the board"
 }
 

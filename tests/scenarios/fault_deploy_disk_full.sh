@@ -6,16 +6,11 @@
 #   fails with ENOSPC.
 # Each time: a clear error naming the disk, the old module installed and
 # running, no temporary file left; the store intact, nothing left running.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5311
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b)
-b deploy --patch b --load
-expect_status 0
-sha_b=$(installed_sha256)
+deploy_preamble b c-prep
 ext=$(extra_dir)
 runs_before=$(q "SELECT count(*) FROM runs")
 
@@ -28,8 +23,7 @@ small_disk() {
     cp -a '$ext/.' /run/fd-save/; mount -t tmpfs -o $1 besrig-fault '$ext'; cp -a /run/fd-save/bes2600.ko '$ext/'; $2; sync"
 }
 still_b() {
-  [ "$(installed_sha256)" = "$sha_b" ] || fail "$1: the installed module changed"
-  [ "$(running_srcversion)" = "$src_b" ] || fail "$1: b no longer runs"
+  b_intact "$1"
   [ -z "$(on_board "ls -a '$ext'" | grep -F besrig-upload)" ] || fail "$1: temporary upload left on the board"
 }
 

@@ -5,15 +5,11 @@
 # Each time: an error naming the command and showing what came back
 # (escaped), no crash, verdict INFRA_ERROR (the board misbehaved, not the
 # patch), b running again after Phase 6's rollback, the store intact.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5315
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b)
-b deploy --patch b --load
-expect_status 0
+deploy_preamble b c-prep
 on_board 'echo "$PATH"' | tr ':' '\n' | grep -qx /usr/local/bin || skip "/usr/local/bin is not on the board's PATH for ssh commands"
 samples_before=$(q "SELECT count(*) FROM samples"); runs_before=$(q "SELECT count(*) FROM runs")
 scenario_cleanup() { on_board 'rm -f /usr/local/bin/uname /usr/local/bin/iperf3'; }

@@ -4,16 +4,11 @@
 # fingerprint and the exact commands that accept it; deploy and Phase 6
 # change nothing. Following the message restores access; the board gets its
 # own key back at the end.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5313
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b)
-b deploy --patch b --load
-expect_status 0
-sha_b=$(installed_sha256)
+deploy_preamble b c-prep
 runs_before=$(q "SELECT count(*) FROM runs")
 port=$(board_port)
 
@@ -27,7 +22,11 @@ scenario_cleanup() {
   on_board 'cp /run/fd-orig-key /run/besrig/ssh_host_ed25519_key && kill -HUP "$(cat /run/sshd.pid)"'
 }
 on_board 'cp /run/fd-new-key /run/besrig/ssh_host_ed25519_key && kill -HUP "$(cat /run/sshd.pid)"'
-sleep 2
+# Until sshd serves the new key (it re-reads it on SIGHUP), at most 30 s.
+for _ in $(seq 30); do
+  ssh-keyscan -t ed25519 -p "$port" 127.0.0.1 2>/dev/null | grep -qF "$(cut -d' ' -f2 "$work/new.pub")" && break
+  sleep 1
+done
 
 for cmd in "status" "deploy --patch c-prep --load" "run phase6 --patch c-prep"; do
   # shellcheck disable=SC2086
@@ -51,7 +50,6 @@ b ssh accept-host-key
 expect_status 0
 b status
 expect_status 0
-[ "$(installed_sha256)" = "$sha_b" ] || fail "the installed module changed while the key was refused"
-[ "$(running_srcversion)" = "$src_b" ] || fail "b no longer runs"
+b_intact "after the changed key was refused"
 [ "$(q "SELECT count(*) FROM runs")" -ge "$runs_before" ] || fail "runs lost"
 end_checks

@@ -1,29 +1,28 @@
 # Shared by sim_phase6.sh and the fault_deploy_*.sh scenarios (Phase 6 and
-# fault items 8-12). Sourced after harness.sh. The board: the ctest fixture's
-# (BESRIG_SHARED_BOARD, see fault_deploy_board.sh) or, run by hand, one booted
-# here and shut down at exit. Each scenario gets its own config (its own
-# known_hosts copy and iperf3 port), store and bundle.
+# fault items 8-12). Sourced after harness.sh, with IPERF_PORT set (distinct
+# per scenario). The board: the ctest fixture's (BESRIG_SHARED_BOARD, see
+# fault_deploy_board.sh) or, run by hand, one booted here and shut down at
+# exit (board_lib.sh: attach_board). Each scenario gets its own config (its
+# own known_hosts copy and iperf3 port), store and bundle; build_patches
+# reuses the fixture module_builds' builds (seed_build).
+#   deploy_preamble P..  the common start: build P.. (the scenario's own
+#                     bundle; reused from the fixture), deploy b and load it,
+#                     and set src_b (b's srcversion) and sha_b (its sha256)
 #   on_board CMD...   the test's own lever: plain OpenSSH to the board as root
-#   build_patches P.. besrig build for each patch (the scenario's own bundle)
-#   srcversion_of P   the bundle's srcversion of patch P
+#                     ($work/lever_known_hosts: the host_key scenario adds a key)
+#   build_patches P.. / srcversion_of P   (board_lib.sh)
 #   running_srcversion / installed_sha256   from `besrig status --json`
+#   b_intact WHAT     b still installed (sha_b) and running (src_b), one status
+#   release / extra_dir   the board's kernel release and module directory
 #   end_checks        store integrity, and nothing of this test left running
 #                     on the controller or the board
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
-qemu-system-x86_64 -accel tcg -machine help >/dev/null 2>&1 || skip "qemu-system-x86_64 cannot run here"
-ls /lib/modules/*/build/Makefile >/dev/null 2>&1 || skip "no kernel headers (apt-get install linux-headers-amd64)"
-command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
+# A scenario may define scenario_cleanup: run at exit, whatever happened.
+. "$BESRIG_SRC/tests/scenarios/board_lib.sh"
+require_board_tools sqlite3
 
 : "${IPERF_PORT:?the scenario sets IPERF_PORT (distinct per scenario)}"
-own_board=0
-if [ -n "${BESRIG_SHARED_BOARD:-}" ]; then
-  export BESRIG_SIM_DIR="$BESRIG_SHARED_BOARD"
-  [ -f "$BESRIG_SIM_DIR/ohm/known_hosts" ] || skip "the fixture booted no board in $BESRIG_SIM_DIR (see scenario.fault_deploy_board_up)"
-else
-  export BESRIG_SIM_DIR="$work/sim"
-  own_board=1
-fi
-state="$BESRIG_SIM_DIR/ohm"
+attach_board
+board_known_hosts="$work/lever_known_hosts"
 cp "$state/known_hosts" "$work/known_hosts" 2>/dev/null || true
 cp "$state/known_hosts" "$work/lever_known_hosts" 2>/dev/null || true
 cat > "$work/rig.json" <<JSON
@@ -33,9 +32,6 @@ cat > "$work/rig.json" <<JSON
   "timeouts": { "connect_s": 20, "command_s": 90, "load_s": 60, "link_up_s": 60, "boot_s": 300 }
 }
 JSON
-b() { run_besrig --config "$work/rig.json" "$@"; }
-db="$HOME/.local/share/besrig/besrig.db"
-q() { sqlite3 "$db" "$1"; }
 
 finish() {
   local rc=$?
@@ -47,28 +43,19 @@ finish() {
 trap finish EXIT
 
 if [ "$own_board" = 1 ]; then
-  b sim up --boot-timeout 300
-  expect_status 0
+  boot_own_board
   cp "$state/known_hosts" "$work/known_hosts"
   cp "$state/known_hosts" "$work/lever_known_hosts"
 fi
 
-# The board's SSH port, from the known_hosts line `besrig sim up` writes.
-board_port() { sed -n 's/^\[127\.0\.0\.1\]:\([0-9]*\) .*/\1/p' "$state/known_hosts" | head -1; }
-on_board() {
-  ssh -q -F /dev/null -i "$state/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/lever_known_hosts" \
-    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
-    -o BatchMode=yes -o ConnectTimeout=30 -p "$(board_port)" root@127.0.0.1 "$@"
+deploy_preamble() {
+  build_patches "$@"
+  src_b=$(srcversion_of b)
+  b deploy --patch b --load
+  expect_status 0
+  sha_b=$(installed_sha256)
 }
 
-build_patches() {
-  local p
-  for p in "$@"; do
-    b build --patch "$p"
-    expect_status 0
-  done
-}
-srcversion_of() { q "SELECT srcversion FROM builds WHERE patch = '$1' ORDER BY id DESC LIMIT 1"; }
 status_field() {
   b status --json
   expect_status 0
@@ -76,6 +63,17 @@ status_field() {
 }
 running_srcversion() { status_field 'm["running"]["srcversion"] if m["running"]["loaded"] else ""'; }
 installed_sha256() { status_field 'm["installed"]["sha256"] if m["installed"]["present"] else ""'; }
+# b_intact WHAT: one `besrig status --json` for both facts: the installed
+# module is still b's (sha_b) and b still runs (src_b); WHAT names the moment.
+b_intact() {
+  b status --json
+  expect_status 0
+  local facts
+  facts=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["module"]
+print((m["installed"]["sha256"] if m["installed"]["present"] else "-"), (m["running"]["srcversion"] if m["running"]["loaded"] else "-"))' "$work/out")
+  [ "${facts% *}" = "$sha_b" ] || fail "$1: the installed module changed"
+  [ "${facts#* }" = "$src_b" ] || fail "$1: b no longer runs"
+}
 release() { on_board cat /proc/sys/kernel/osrelease; }
 extra_dir() { echo "/lib/modules/$(release)/extra"; }
 

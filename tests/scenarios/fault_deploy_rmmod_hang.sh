@@ -5,15 +5,12 @@
 # (the board's QMP switch) — waits for the board, and proves that the module
 # it loaded at boot (the newly installed one) is this build. The escalation
 # is in the run's log in the store. ("fail" is covered by unit tests.)
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5316
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
-build_patches b c-prep
-src_b=$(srcversion_of b); src_cp=$(srcversion_of c-prep)
-b deploy --patch b --load
-expect_status 0
+deploy_preamble b c-prep
+src_cp=$(srcversion_of c-prep)
 
 stall() { on_board 'echo 600000 > /sys/module/bes2600/parameters/exit_stall_ms' || fail "cannot arm exit_stall_ms"; }
 escalated() {  # $1 = action

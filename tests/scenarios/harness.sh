@@ -10,7 +10,7 @@ export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$wo
 export XDG_STATE_HOME="$work/home/.local/state" LC_ALL=C.UTF-8 NO_COLOR=1
 unset BESRIG_CONFIG
 for v in $(env | sed -n 's/^\(BESRIG_[A-Z0-9_]*\)=.*/\1/p'); do
-  case "$v" in BESRIG|BESRIG_SRC|BESRIG_SIM_DIR|BESRIG_SHARED_BOARD) ;; *) unset "$v" ;; esac
+  case "$v" in BESRIG|BESRIG_SRC|BESRIG_SIM_DIR|BESRIG_SHARED_BOARD|BESRIG_SHARED_BUILDS) ;; *) unset "$v" ;; esac
 done
 mkdir -p "$HOME"
 cd "$work"

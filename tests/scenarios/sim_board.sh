@@ -1,7 +1,8 @@
 # End-to-end (label e2e): one real QEMU board, booted once, shared by every check:
 # SSH command, enu1 and wphy0 present, 5 s of iperf3 through the data NIC to a
 # loopback iperf3 server; the four driver variants (b, c-prep, c-v2, c) built
-# with Makefile.kbuild and loaded in turn: wlan0 carries traffic and the debugfs
+# with Makefile.kbuild (once per ctest run, by the fixture module_builds) and
+# loaded in turn: wlan0 carries traffic and the debugfs
 # counters move under b, c-prep and c-v2 with a clean log, c storms (WARN in
 # [bes2600]) and wedges wlan0 under the besser stress while enu1 stays up, every
 # rmmod leaves no module, no wlan0 and no splat; power cycle via QMP (fresh
@@ -10,6 +11,7 @@
 # board panics (sysrq-c): the panic arrives over netconsole, is stored with
 # channel 'netconsole' and classified.
 . "$(dirname "$0")/harness.sh"
+. "$BESRIG_SRC/tests/scenarios/board_lib.sh"  # shared_build_file
 
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
 qemu-system-x86_64 -accel tcg -machine help >/dev/null 2>&1 || skip "qemu-system-x86_64 cannot run here"
@@ -96,10 +98,20 @@ ob() {
 }
 release=$(ob uname -r)
 [ -d "/lib/modules/$release/build" ] || fail "no kernel headers for the board's $release on this host (apt-get install linux-headers-$release)"
+# Each variant's module: the ctest fixture module_builds' (Makefile.kbuild
+# through `besrig build`, once per ctest run) when it is for the board's
+# kernel, else built here with Makefile.kbuild.
+declare -A ko
 for p in b c-prep c-v2 c; do
+  ko[$p]=$(shared_build_file "$p")
+  if [ -n "${ko[$p]}" ] && modinfo -F vermagic "${ko[$p]}" | grep -q "^$release "; then
+    [ "$(modinfo -F version "${ko[$p]}")" = "1.0-sim-$p" ] || fail "the shared build of $p is version $(modinfo -F version "${ko[$p]}")"
+    continue
+  fi
   make -s -f "$BESRIG_SRC/Makefile.kbuild" PATCH="$p" KDIR="/lib/modules/$release/build" O="$work/kbuild/$p" \
     >"$work/kbuild-$p.log" 2>&1 || fail "Makefile.kbuild PATCH=$p failed: $(tail -5 "$work/kbuild-$p.log")"
   [ -f "$work/kbuild/$p/bes2600.ko" ] || fail "Makefile.kbuild PATCH=$p made no bes2600.ko"
+  ko[$p]="$work/kbuild/$p/bes2600.ko"
 done
 port=5311
 while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
@@ -108,7 +120,7 @@ iperf_pid=$!
 S=/sys/kernel/debug/bes2600/status
 counter() { sed -n "s/^$2: *//p" "$1"; } # counter FILE NAME
 load_variant() { # load_variant PATCH: insmod over the uncached /host view, wait for wlan0 with its address
-  ob "dmesg -C; insmod /host$work/kbuild/$1/bes2600.ko lower=wphy0" || fail "insmod of $1 failed"
+  ob "dmesg -C; insmod /host${ko[$1]} lower=wphy0" || fail "insmod of $1 failed"
   ob 'for i in $(seq 60); do ip -4 -o addr show dev wlan0 2>/dev/null | grep -q 10.0.3.15 && exit 0; sleep 0.5; done; exit 1' \
     || fail "$1: wlan0 did not come up with 10.0.3.15"
   [ "$(ob "sed -n 's/^variant: //p' $S")" = "$1" ] || fail "$1: debugfs reports another variant"
@@ -212,7 +224,11 @@ for _ in $(seq 60); do grep -q "following the kernel log" "$work/follow.err" 2>/
 grep -q "following the kernel log" "$work/follow.err" || fail "log follow did not start: $(cat "$work/follow.err")"
 ob "ip link set wphy0 up && modprobe netconsole 'netconsole=+@10.0.3.15/wphy0,$ncport@10.0.3.2/' && dmesg -n 8" || fail "modprobe netconsole failed on the board"
 ob 'echo "besrig-e2e: netconsole probe" > /dev/kmsg'
-sleep 3
+# The probe must be stored from the SSH stream before the panic cuts it.
+for _ in $(seq 40); do
+  [ "$(sqlite3 -cmd ".timeout 5000" "$db" "SELECT count(*) FROM kmsg WHERE channel = 'kmsg' AND text LIKE '%netconsole probe%'" 2>/dev/null || echo 0)" -ge 1 ] && break
+  sleep 0.5
+done
 ob 'echo 1 > /proc/sys/kernel/sysrq; nohup sh -c "sleep 1; echo c > /proc/sysrq-trigger" >/dev/null 2>&1 &' || true
 wait "$follow_pid" || fail "log follow failed: $(cat "$work/follow.err")"
 cat "$work/follow.out" >&2

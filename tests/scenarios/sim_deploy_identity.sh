@@ -7,6 +7,7 @@
 # state dir; skipped only when no board could be booted (no QEMU). The
 # board's module state is restored at the end.
 . "$(dirname "$0")/harness.sh"
+. "$BESRIG_SRC/tests/scenarios/board_lib.sh"  # shared_build_file
 board=${BESRIG_SHARED_BOARD:-}
 [ -n "$board" ] && [ -f "$board/ohm/known_hosts" ] && board="$board/ohm"
 [ -n "$board" ] && [ -f "$board/known_hosts" ] || skip "no simulated board (set BESRIG_SHARED_BOARD to a dev-board.sh state dir; under ctest the fault_deploy_board fixture boots one when QEMU runs)"
@@ -30,13 +31,21 @@ release=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kerne
 [ -d "/lib/modules/$release/build" ] || skip "no kernel headers for the board's $release on this host"
 before_sha=$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))["module"]["installed"]; print(m["sha256"] if m["present"] else "")' "$work/out")
 
-# Two builds of the stand-in that differ in one line, hence in srcversion.
-cp -r "$BESRIG_SRC/driver/sim" "$work/mod"
-make -s -C "/lib/modules/$release/build" M="$work/mod" modules >/dev/null 2>&1 || skip "cannot build the stand-in module"
-cp "$work/mod/bes2600.ko" "$work/b1.ko"
-echo 'static int besrig_e2e_variant __attribute__((used)) = 2;' >> "$work/mod/main.c"
-make -s -C "/lib/modules/$release/build" M="$work/mod" modules >/dev/null 2>&1 || fail "second build failed"
-cp "$work/mod/bes2600.ko" "$work/b2.ko"
+# Two builds that differ in srcversion: the ctest fixture module_builds' b and
+# c-prep (built once per ctest run) when they are for the board's kernel,
+# else two builds of the stand-in made here that differ in one line.
+shared_b1=$(shared_build_file b); shared_b2=$(shared_build_file c-prep)
+if [ -n "$shared_b1" ] && [ -n "$shared_b2" ] && modinfo -F vermagic "$shared_b1" | grep -q "^$release "; then
+  cp "$shared_b1" "$work/b1.ko"
+  cp "$shared_b2" "$work/b2.ko"
+else
+  cp -r "$BESRIG_SRC/driver/sim" "$work/mod"
+  make -s -C "/lib/modules/$release/build" M="$work/mod" modules >/dev/null 2>&1 || skip "cannot build the stand-in module"
+  cp "$work/mod/bes2600.ko" "$work/b1.ko"
+  echo 'static int besrig_e2e_variant __attribute__((used)) = 2;' >> "$work/mod/main.c"
+  make -s -C "/lib/modules/$release/build" M="$work/mod" modules >/dev/null 2>&1 || fail "second build failed"
+  cp "$work/mod/bes2600.ko" "$work/b2.ko"
+fi
 src1=$(modinfo -F srcversion "$work/b1.ko"); src2=$(modinfo -F srcversion "$work/b2.ko")
 [ -n "$src1" ] && [ "$src1" != "$src2" ] || fail "the two builds do not differ in srcversion ($src1, $src2)"
 

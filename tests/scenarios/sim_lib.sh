@@ -1,18 +1,15 @@
 # Shared helpers for the fault suite (source after harness.sh): boot a board of
-# this scenario's own, build b and c-prep into the bundle, start a short
-# Phase 7 of c-prep in the background, wait until it stores samples, and the
-# checks every fault test ends with (stored data intact, board identity, no
-# process or port left behind).
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
-qemu-system-x86_64 -accel tcg -machine help >/dev/null 2>&1 || skip "qemu-system-x86_64 cannot run here"
-ls /lib/modules/*/build/Makefile >/dev/null 2>&1 || skip "no kernel headers (apt-get install linux-headers-amd64)"
-command -v iperf3 >/dev/null || skip "iperf3 not installed (apt-get install iperf3)"
-command -v sqlite3 >/dev/null || skip "sqlite3 not installed (apt-get install sqlite3)"
-command -v jq >/dev/null || skip "jq not installed (apt-get install jq)"
+# this scenario's own (these faults break the board, so none shares one),
+# build b and c-prep into the bundle (reused from the ctest fixture
+# module_builds when it ran: seed_build), start a short Phase 7 of c-prep in
+# the background, wait until it stores samples, and the checks every fault
+# test ends with (stored data intact, board identity, no process or port left
+# behind). b, q, on_board and the tool checks are board_lib.sh's.
+. "$BESRIG_SRC/tests/scenarios/board_lib.sh"
+require_board_tools iperf3 sqlite3 jq
 
 export BESRIG_SIM_DIR="$work/sim"
 state="$BESRIG_SIM_DIR/ohm"
-db="$HOME/.local/share/besrig/besrig.db"
 run_pid=
 t0=$(date +%s)
 sim_finish() {
@@ -25,13 +22,8 @@ sim_finish() {
 }
 trap sim_finish EXIT
 
-b() { run_besrig --config "$work/rig.json" "$@"; }
-q() { sqlite3 -cmd ".timeout 5000" "$db" "$1"; }
-on_board() { # one command on the board over plain OpenSSH, with the board's own key and known_hosts
-  ssh -F /dev/null -i "$state/id_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$state/known_hosts" \
-    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=10 -o ServerAliveInterval=2 -o ServerAliveCountMax=3 \
-    -o LogLevel=ERROR -p "$(sed -n 's/.*"ssh_port": *\([0-9]*\).*/\1/p' "$state/board.json")" root@127.0.0.1 "$@"
-}
+# on_board: a frozen or cut board must fail a command within seconds here.
+on_board_opts=(-o ConnectTimeout=10 -o ServerAliveInterval=2 -o ServerAliveCountMax=3)
 
 # sim_boot SECONDS [JSON-MEMBERS]: rig.json with a one-step profile of SECONDS
 # (plus extra top-level members, each ending in a comma), the board up, b and c-prep built.
@@ -46,10 +38,7 @@ sim_boot() {
 JSON
   b sim up --boot-timeout 300
   expect_status 0
-  for p in b c-prep; do
-    b build --patch "$p"
-    expect_status 0
-  done
+  build_patches b c-prep
   srcb=$(q "SELECT srcversion FROM builds WHERE patch = 'b' ORDER BY id DESC LIMIT 1")
   srcp=$(q "SELECT srcversion FROM builds WHERE patch = 'c-prep' ORDER BY id DESC LIMIT 1")
   [ -n "$srcb" ] && [ -n "$srcp" ] && [ "$srcb" != "$srcp" ] || fail "builds of b ($srcb) and c-prep ($srcp) not told apart"

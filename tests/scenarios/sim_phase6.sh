@@ -7,10 +7,9 @@
 #   SIGINT during phase6 rolls back; two SIGINTs skip the rollback with a
 #   warning and record it pending, and `besrig rollback` then restores b;
 #   a hostile patch name (`x'; touch /tmp/pwned #`) is refused, nothing runs.
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/harness.sh"
+. "$(dirname "$0")/harness.sh"
 IPERF_PORT=5301
-. "$here/fault_deploy_lib.sh"
+. "$BESRIG_SRC/tests/scenarios/fault_deploy_lib.sh"
 
 # A patch series directory of our own: the shipped series plus "broken".
 cp -r "$BESRIG_SRC/driver/patches" "$work/patches"

@@ -4,15 +4,14 @@
 #   WEDGED with exit 1, forensics saved, rollback to b proven on the board;
 #   a Phase 7 of c-prep SIGKILLed mid-run is marked aborted by the next
 #   command with its samples intact, and `besrig rollback` restores b.
+# On the shared board of the ctest fixture fault_deploy_board (a board of
+# its own when run without it), with the fixture module_builds' builds.
 . "$(dirname "$0")/harness.sh"
-
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (apt-get install qemu-system-x86)"
-qemu-system-x86_64 -accel tcg -machine help >/dev/null 2>&1 || skip "qemu-system-x86_64 cannot run here"
-ls /lib/modules/*/build/Makefile >/dev/null 2>&1 || skip "no kernel headers (apt-get install linux-headers-amd64)"
-
-export BESRIG_SIM_DIR="$work/sim"
+. "$BESRIG_SRC/tests/scenarios/board_lib.sh"
+require_board_tools sqlite3
+attach_board
 finish() {
-  "$BESRIG" --config "$work/rig.json" sim down >/dev/null 2>&1 || true
+  [ "$own_board" = 1 ] && "$BESRIG" --config "$work/rig.json" sim down >/dev/null 2>&1
   cleanup
 }
 trap finish EXIT
@@ -25,16 +24,8 @@ cat > rig.json <<'JSON'
     "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": 40, "omit": 2 } ] } }
 }
 JSON
-b() { run_besrig --config "$work/rig.json" "$@"; }
-db="$HOME/.local/share/besrig/besrig.db"
-q() { sqlite3 "$db" "$1"; }
-
-b sim up --boot-timeout 240
-expect_status 0
-for p in b c c-prep; do
-  b build --patch "$p"
-  expect_status 0
-done
+boot_own_board
+build_patches b c c-prep
 
 # Phase 3: the baseline is clean.
 b baseline
@@ -80,3 +71,12 @@ expect_err "marked aborted"
 b rollback
 expect_status 0
 expect_err "rollback proven"
+
+# Leave the shared board as the next scenario expects it: b running (proven
+# by the rollback above), and no iperf3 client of the killed run on it (it
+# ends when its server is gone or its time is up; killed after 90 s).
+for _ in $(seq 1 90); do
+  on_board 'pgrep -x iperf3' >/dev/null || break
+  sleep 1
+done
+on_board 'pkill -x iperf3; true'
