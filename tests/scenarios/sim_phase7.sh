@@ -59,9 +59,12 @@ for _ in $(seq 1 120); do
   [ "${n:-0}" -ge 5 ] && break
   sleep 1
 done
+# Only this controller's own iperf3 server (its child, orphaned by the kill):
+# other scenarios' servers on this host are not ours to stop.
+servers=$(pgrep -P "$pid" -x iperf3 || true)
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
-pkill -f "iperf3 -s -J" 2>/dev/null || true
+[ -z "$servers" ] || kill $servers 2>/dev/null || true
 kept=$(q "SELECT count(*) FROM samples JOIN steps ON samples.step_id = steps.id JOIN reps ON steps.rep_id = reps.id JOIN runs ON reps.run_id = runs.id WHERE runs.patch = 'c-prep'")
 [ "$kept" -ge 5 ] || fail "samples before the kill: $kept"
 b history
