@@ -2,7 +2,7 @@
 # The README's test command: install what is missing, build with -Werror,
 # run the whole suite (unit, scenario and end-to-end tests on the simulated board),
 # then the sanitizer pass: the unit tests again in build-asan (ASan + UBSan,
-# -fno-sanitize-recover) and the libFuzzer target for a bounded time
+# -fno-sanitize-recover) and the libFuzzer targets for a bounded time
 # (fuzz/run.sh, build-fuzz; skipped loudly when clang/libFuzzer is missing).
 # Pass ctest arguments through, e.g. `scripts/test.sh -L unit` for the quick run.
 #   BESRIG_SANITIZERS=0|1      run the sanitizer pass (default: SANITIZERS_DEFAULT below)
@@ -26,7 +26,7 @@ BESRIG_SANITIZE=1 BESRIG_BUILD_DIR=build-asan BESRIG_BUILD_TARGETS=besrig_unit_t
 (cd build-asan &&
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest -L unit --output-on-failure --timeout 600 -j "$(nproc)")
-echo "test.sh: fuzzing the kernel-log reader for ${BESRIG_FUZZ_SECONDS:-60} s (build-fuzz)"
+echo "test.sh: fuzzing the kernel-log reader, iperf3 parsers and config reader for ${BESRIG_FUZZ_SECONDS:-60} s (build-fuzz)"
 status=0
 fuzz/run.sh "${BESRIG_FUZZ_SECONDS:-60}" "$top/build-fuzz" || status=$?
 if [ "$status" -eq 77 ]; then

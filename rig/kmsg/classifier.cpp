@@ -15,7 +15,7 @@ KernelLogClassifier::KernelLogClassifier(ClassifierOptions options)
     : options_(std::move(options)), patterns_(options_.extra_patterns) {}
 
 void KernelLogClassifier::feed(const LogRecord& rec, std::vector<KernelReport>& out) {
-    std::string_view text = rec.text;
+    std::string_view text = rec.message();
     if (rec.source == LogRecord::Source::Text) {
         line(rec, text, out);
         return;
@@ -56,6 +56,18 @@ OpenReport* KernelLogClassifier::report_for(const LogRecord& rec, std::size_t& i
 }
 
 void KernelLogClassifier::line(const LogRecord& rec, std::string_view msg, std::vector<KernelReport>& out) {
+    // Nearly every line: no report is open, so nothing can be closed or
+    // continued; a header opens one, else only the one-line signatures remain.
+    if (open_.empty()) {
+        if (!msg.empty() && header_may_start(msg[0])) {
+            if (auto header = match_header(msg)) {
+                open(rec, msg, std::move(*header), out);
+                return;
+            }
+        }
+        one_line_reports(rec, msg, out);
+        return;
+    }
     // Silence or a clock going backwards (a reboot) ends open reports.
     // (Only reports this line could belong to: other tasks' reports wait.)
     if (rec.time_s) {
@@ -94,6 +106,10 @@ void KernelLogClassifier::line(const LogRecord& rec, std::string_view msg, std::
         if (has(msg, "---[ end ") || current->lines.size() >= options_.max_report_lines) close(index, out);
     }
     // Driver and config signatures count even in the middle of another report.
+    one_line_reports(rec, msg, out);
+}
+
+void KernelLogClassifier::one_line_reports(const LogRecord& rec, std::string_view msg, std::vector<KernelReport>& out) {
     if (msg.size() < 3) return;
     if (auto m = patterns_.match(msg); m && !is_benign(msg)) {
         HeaderMatch h;

@@ -56,6 +56,7 @@ public:
 
 private:
     void line(const LogRecord& rec, std::string_view msg, std::vector<KernelReport>& out);
+    void one_line_reports(const LogRecord& rec, std::string_view msg, std::vector<KernelReport>& out);
     void open(const LogRecord& rec, std::string_view msg, HeaderMatch header, std::vector<KernelReport>& out);
     void close(std::size_t index, std::vector<KernelReport>& out);
     OpenReport* report_for(const LogRecord& rec, std::size_t& index);

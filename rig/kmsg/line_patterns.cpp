@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -42,6 +45,23 @@ std::uint32_t head4(const unsigned char* p) {
     return v;
 }
 
+constexpr std::size_t k_probe_max_literals = 16;
+
+// How often a byte shows up in kernel log text, roughly (higher: more often).
+// probe_scan looks for a literal's two rarest bytes; a poor guess costs speed only.
+int commonness(unsigned char c) {
+    if (c == ' ') return 100;
+    if (c >= '0' && c <= '9') return 70;
+    if (c >= 'a' && c <= 'z') {
+        static constexpr std::string_view by_rank = "etaoinsrlhdcumfpgwybvkxjqz";
+        return 90 - 3 * static_cast<int>(by_rank.find(static_cast<char>(c)));
+    }
+    if (c >= 'A' && c <= 'Z') return 20;
+    if (c == ':' || c == '.' || c == '[' || c == ']' || c == '_' || c == '-' || c == '=' || c == ',' || c == '/')
+        return 50;
+    return 5;
+}
+
 }  // namespace
 
 void LiteralSet::build() {
@@ -67,6 +87,36 @@ void LiteralSet::build() {
         }
     }
     three_ = b == 3;
+    build_probes();
+}
+
+void LiteralSet::build_probes() {
+    probes_.clear();
+    probe_reach_ = 0;
+#if defined(__SSE2__)
+    if (literals_.size() > k_probe_max_literals) return;
+    // Probe bytes come from the first window_ bytes of each literal: then the
+    // last block of a line (moved back to end at the line's end) still covers
+    // every start a literal can have.
+    for (std::size_t idx = 0; idx < literals_.size(); ++idx) {
+        const auto& l = literals_[idx];
+        auto rarity = [&](std::size_t i) { return commonness(static_cast<unsigned char>(l[i])); };
+        std::size_t first = 0;
+        for (std::size_t i = 1; i < window_; ++i)
+            if (rarity(i) < rarity(first)) first = i;
+        std::size_t second = first == 0 ? 1 : 0;
+        for (std::size_t i = 0; i < window_; ++i)
+            if (i != first && rarity(i) < rarity(second)) second = i;
+        Probe p;
+        p.a.fill(static_cast<unsigned char>(l[first]));
+        p.b.fill(static_cast<unsigned char>(l[second]));
+        p.off_a = first;
+        p.off_b = second;
+        p.index = static_cast<int>(idx);
+        probes_.push_back(p);
+        probe_reach_ = std::max(probe_reach_, std::max(first, second) + 16);
+    }
+#endif
 }
 
 // A window whose last bytes end some literal's window: compare for real.
@@ -104,7 +154,51 @@ std::uint64_t LiteralSet::scan(std::string_view s) const {
 
 std::uint64_t LiteralSet::match(std::string_view s) const {
     if (literals_.empty() || s.size() < window_) return 0;
+    if (!probes_.empty() && s.size() >= probe_reach_) return probe_scan(s);
     return three_ ? scan<true>(s) : scan<false>(s);
+}
+
+// Blocks of 16 window starts; the loads stay inside the line (the last block
+// is moved back to end at its last byte, overlapping the one before). The
+// line is read where it lies: loads across a copy written a moment ago would
+// stall on store forwarding (hence LogRecord::source_text).
+std::uint64_t LiteralSet::probe_scan(std::string_view s) const {
+#if defined(__SSE2__)
+    const auto* text = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    const std::size_t last = n - probe_reach_;
+    auto lanes_of = [&](const Probe& p, std::size_t q) {
+        const __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + q + p.off_a));
+        const __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + q + p.off_b));
+        const __m128i wa = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.a.data()));
+        const __m128i wb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.b.data()));
+        return _mm_and_si128(_mm_cmpeq_epi8(va, wa), _mm_cmpeq_epi8(vb, wb));
+    };
+    std::uint64_t found = 0;
+    for (std::size_t q = 0;; q += 16) {
+        if (q > last) q = last;
+        __m128i any = _mm_setzero_si128();
+        for (const Probe& p : probes_) any = _mm_or_si128(any, lanes_of(p, q));
+        if (_mm_movemask_epi8(any) != 0) {
+            for (const Probe& p : probes_) {
+                const std::uint64_t bit = 1ULL << p.index;
+                if (found & bit) continue;
+                const std::string& lit = literals_[static_cast<std::size_t>(p.index)];
+                for (auto lanes = static_cast<unsigned>(_mm_movemask_epi8(lanes_of(p, q))); lanes; lanes &= lanes - 1) {
+                    const std::size_t start = q + static_cast<std::size_t>(__builtin_ctz(lanes));
+                    if (start + lit.size() <= n && std::memcmp(text + start, lit.data(), lit.size()) == 0) {
+                        found |= bit;
+                        break;
+                    }
+                }
+            }
+        }
+        if (q == last) break;
+    }
+    return found;
+#else
+    return three_ ? scan<true>(s) : scan<false>(s);
+#endif
 }
 
 std::string regex_literal(std::string_view re) {

@@ -22,10 +22,15 @@
 namespace besrig::kmsg {
 
 // Up to 64 literals; match() returns a bitmask of those found in a string.
-// A Wu-Manber scan: a window as long as the shortest literal slides along the
-// text and jumps by the shift its last three bytes allow, so ordinary log text
-// is skipped several bytes at a time and only windows ending in a literal's
-// own byte pair are compared.
+//
+// With SSE2 (every x86-64), up to 16 literals and a line of at least one
+// block: each literal is looked for by its two rarest bytes (guessed from
+// kernel log text) among its first `window_`, 16 window starts per compare,
+// all literals per block (probe_scan); a block where some literal's two bytes
+// sit right is compared in full. Otherwise a Wu-Manber scan: a window as long
+// as the shortest literal slides along the text and jumps by the shift its
+// last three bytes allow. Both find exactly the literals that occur (a unit
+// test checks them against plain search).
 class LiteralSet {
 public:
     // Returns the literal's bit index; literals shorter than 2 bytes are refused (-1).
@@ -48,6 +53,17 @@ private:
     };
     std::vector<End> ends_;
     bool three_ = true;  // hashing three bytes (false when a literal is only 2 long)
+
+    // probe_scan: per literal, two bytes (repeated 16 times for the compare) and where they sit in it.
+    struct Probe {
+        std::array<unsigned char, 16> a{}, b{};
+        std::size_t off_a = 0, off_b = 0;
+        int index = 0;
+    };
+    void build_probes();
+    std::uint64_t probe_scan(std::string_view s) const;
+    std::vector<Probe> probes_;  // empty: Wu-Manber only
+    std::size_t probe_reach_ = 0;  // bytes one block reads from its start; shorter lines take Wu-Manber
 };
 
 struct LineMatch {

@@ -12,9 +12,38 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace besrig::kmsg {
+
+// A view of bytes owned by someone else for a short while (the reader's input
+// during one on_record call). A copy is empty: a kept record never points
+// into storage it does not own.
+class TransientView {
+public:
+    TransientView() = default;
+    TransientView(const TransientView&) noexcept {}
+    TransientView& operator=(const TransientView&) noexcept {
+        reset();
+        return *this;
+    }
+    ~TransientView() = default;
+    void set(std::string_view v) {
+        view_ = v;
+        set_ = true;
+    }
+    void reset() {
+        view_ = {};
+        set_ = false;
+    }
+    bool has_value() const { return set_; }
+    std::string_view value() const { return view_; }
+
+private:
+    std::string_view view_;
+    bool set_ = false;
+};
 
 struct LogRecord {
     enum class Source { Kmsg, Text };
@@ -28,6 +57,14 @@ struct LogRecord {
     std::string text;                  // the message, escapes decoded, prefixes stripped
     std::vector<std::string> dict;     // kmsg continuation "KEY=value" lines
     std::uint64_t line_no = 0;         // 1-based input line where the record started
+    // The same bytes as `text` where the reader found them (its input), valid
+    // during on_record only; not set for /dev/kmsg records (their text is
+    // decoded) nor in copies. A reader told not to keep text
+    // (RecordReader::keep_text(false), offline triage) leaves `text` empty and
+    // hands the message out only here; message() is right either way.
+    TransientView source_text;
+
+    std::string_view message() const { return source_text.has_value() ? source_text.value() : std::string_view(text); }
 };
 
 // Records that never reached us. Each is reported, none silently dropped.

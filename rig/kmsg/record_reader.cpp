@@ -164,6 +164,7 @@ void RecordReader::kmsg_record(std::string_view l, std::size_t semi) {
         rec_.caller.assign(v.substr(0, v.find(',')));
     }
     unescape_kmsg(l.substr(semi + 1), rec_.text);
+    rec_.source_text.reset();
     rec_.dict.clear();
     rec_.line_no = line_no_;
     check_seq(seq);
@@ -186,7 +187,8 @@ void RecordReader::text_record(std::string_view l) {
     rec_.caller.clear();
     if (!p.caller.empty()) rec_.caller.append(p.caller);
     rec_.text.clear();
-    rec_.text.append(p.message);
+    if (keep_text_) rec_.text.append(p.message);
+    rec_.source_text.set(p.message);
     if (!rec_.dict.empty()) rec_.dict.clear();
     rec_.line_no = line_no_;
     ++records_;

@@ -49,6 +49,10 @@ public:
     void note_overrun() { overrun_pending_ = true; }
     // Resume checking from a known point (e.g. the last stored seq + 1).
     void expect_next_seq(std::uint64_t seq) { next_seq_ = seq; }
+    // false: a text record's message is handed out only as its source_text
+    // (LogRecord::message()), `text` stays empty: one copy less per line for a
+    // sink that keeps no record (offline triage). Default true.
+    void keep_text(bool keep) { keep_text_ = keep; }
 
     std::uint64_t records() const { return records_; }
     std::uint64_t lines() const { return line_no_; }
@@ -69,6 +73,7 @@ private:
     bool in_kmsg_ = false;        // the last record was a /dev/kmsg one
     std::optional<std::uint64_t> next_seq_;
     bool overrun_pending_ = false;
+    bool keep_text_ = true;
     std::uint64_t line_no_ = 0;
     std::uint64_t records_ = 0;
     std::uint64_t lost_ = 0;

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <ostream>
+#include <string>
+
 #include "config/loader.hpp"
 #include "tests/unit/test_support.hpp"
 #include "util/error.hpp"
@@ -107,6 +111,19 @@ struct BadConfig {
     const char* expected;
 };
 
+// Printed by gtest in failures and listings: the expected message, not the
+// pointer bytes (which change with every build).
+void PrintTo(const BadConfig& c, std::ostream* os) { *os << c.expected; }
+
+// "board.mgmt.port: expected ..." -> "board_mgmt_port_3": the key path the case
+// is about plus its index (several cases share a key), stable across builds.
+std::string bad_config_name(const ::testing::TestParamInfo<BadConfig>& info) {
+    std::string name;
+    for (const char* p = info.param.expected; *p && *p != ':'; ++p)
+        name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+    return name + "_" + std::to_string(info.index);
+}
+
 class BadConfigs : public ::testing::TestWithParam<BadConfig> {};
 
 TEST_P(BadConfigs, NameTheKeyAndWhatWasExpected) {
@@ -161,7 +178,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{R"({"rollback": {"patch": "b; reboot"}})",
                   R"(rollback.patch: expected a patch name of letters, digits, '-', '_' or '.', got "b; reboot")"},
         BadConfig{R"({"board": {"data": {"address_source": "static"}}})",
-                  R"(board.data.address: expected an address when board.data.address_source is "static", got "")"}));
+                  R"(board.data.address: expected an address when board.data.address_source is "static", got "")"}),
+    bad_config_name);
 
 TEST(ConfigErrors, SyntaxErrorNamesLineAndColumn) {
     const auto msg = file_error("{\n  \"board\": {\n    \"name\": \"ohm\",\n  }\n}\n");
