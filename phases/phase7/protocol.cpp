@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "driver/bundle/build_gate.hpp"
 #include "phases/phase7/launch.hpp"
@@ -83,6 +84,7 @@ struct Protocol::State {
 Protocol::Protocol(const RigConfig& config, Store& store, Bundle& bundle, Ports ports, Console& console)
     : config_(config), store_(store), bundle_(bundle), ports_(ports), console_(console) {
     if (!ports_.clock) ports_.clock = steady_seconds;
+    if (!ports_.sleep) ports_.sleep = [](double seconds) { std::this_thread::sleep_for(ms(seconds)); };
 }
 
 std::optional<std::int64_t> Protocol::find_baseline(const Request& r, const std::string& kernel) {
@@ -343,16 +345,26 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
         if (watchdog.suspect(now)) {
             const bool data_ok = ports_.board.probe_data_path(config_.iperf3.server_address);
             if (data_ok) {
-                watchdog.reprieve(now);
-                if (mgmt_lost_at) link_back(now, "the data path answers a probe");
+                // The probe runs over the management link: one that blocked
+                // through a whole outage (a handshake waits timeouts.connect_s)
+                // is the first to notice the link is back. Silence of more
+                // than two wedge windows by then was an outage ridden out.
+                const double after = ports_.clock();
+                if (!mgmt_lost_at && watchdog.silent_for(after) > 2 * config_.timeouts.wedge_s)
+                    mgmt_lost_at = after - watchdog.silent_for(after);
+                if (mgmt_lost_at) link_back(after, "the data path answers a probe");
+                watchdog.reprieve(after);
             } else {
                 const bool mgmt_ok = ports_.board.management_alive();
+                // The probe and this check may each block for a handshake
+                // (timeouts.connect_s): judge the silence as it is now.
+                const double checked = ports_.clock();
                 if (mgmt_ok && mgmt_lost_at) {
                     // Back after an outage: the failed probe may have been the
                     // outage's. Give the data path a fresh window and look again.
                     link_back(now, "it answers again; watching the data path");
                     watchdog.reprieve(now);
-                } else if (!mgmt_ok && watchdog.silent_for(now) < config_.timeouts.host_down_s) {
+                } else if (!mgmt_ok && watchdog.silent_for(checked) < config_.timeouts.host_down_s) {
                     if (!mgmt_lost_at) {
                         mgmt_lost_at = now;
                         console_.clear_status();
@@ -396,7 +408,27 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     const auto result = ports_.traffic.run_step(step, address, on_sample, keep_going);
     console_.clear_status();
     std::string status = "ok";
-    if (s.server_died || result.status == StepResult::Status::ServerDied) {
+    // A dead iperf3 server or a failed client stream blames the rig only if
+    // the board still answers: a board that panics takes the stream down with
+    // it, and the controller's iperf3 3.12 server may then die too (SIGSEGV).
+    const bool server_gone = s.server_died || result.status == StepResult::Status::ServerDied;
+    const bool client_failed = result.status == StepResult::Status::ClientFailed && !s.failure;
+    if ((server_gone || client_failed) && !s.facts.wedged && !s.facts.host_down && !interrupted() &&
+        board_went_silent(watchdog)) {
+        const double now = ports_.clock();
+        s.facts.host_down = true;
+        s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"}, {"silent_s", watchdog.silent_for(now)},
+                              {"decided_at", unix_now()}};
+        s.rec->log("warn", "watchdog", "HOST_DOWN decided after " + num(watchdog.silent_for(now), 1) +
+                                           " s without traffic in step " + step.name + " (the " +
+                                           (server_gone ? "controller's iperf3 server died" : "iperf3 client failed") +
+                                           " while the management link was silent)");
+        if (!s.failure) s.failure_at = now;
+        s.failure = true;
+        s.rec->end_step(step_id, "stalled", result.error, result.client_version, result.server_version);
+        throw BoardUnreachable("the board stopped answering on its management link during step " + step.name);
+    }
+    if (server_gone) {
         s.rec->end_step(step_id, "aborted", "iperf3 server died: " + result.error, result.client_version, result.server_version);
         throw_infra("the controller's iperf3 server died during step " + step.name + (result.error.empty() ? "" : ": " + result.error));
     }
@@ -409,6 +441,20 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     if (result.status == StepResult::Status::ClientFailed && !s.failure && !interrupted())
         throw_infra("iperf3 client failed in step " + step.name + ": " + result.error);
     if (s.facts.host_down) throw BoardUnreachable("the board stopped answering on its management link during step " + step.name);
+}
+
+// Asks the management link until it answers (false) or the data path has
+// been silent for timeouts.host_down_s (true: the board is down).
+bool Protocol::board_went_silent(const WedgeWatchdog& watchdog) {
+    const double limit = config_.timeouts.host_down_s;
+    // Bounded by rounds as well, in case the clock does not move.
+    for (int round = 0; round <= static_cast<int>(limit) + 1; ++round) {
+        if (ports_.board.management_alive()) return false;
+        if (watchdog.silent_for(ports_.clock()) >= limit) return true;
+        if (interrupted()) return false;
+        ports_.sleep(1.0);
+    }
+    return true;
 }
 
 void Protocol::after_failure(State& s) {

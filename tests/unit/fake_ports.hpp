@@ -32,6 +32,7 @@ struct World {
     bool mgmt_up = true;
     bool data_ok = true;
     bool server_alive = true;
+    bool client_fails = false;  // the iperf3 client on the board ends with an error
     double rate = 1.4;
     double uptime = 100;
     bool power_cycled = false;
@@ -39,6 +40,7 @@ struct World {
     std::vector<std::string> calls;
     LogStatus log;
     std::function<void(World&)> on_tick;
+    std::function<void(World&)> on_probe;  // e.g. a probe that blocks (advances `now`)
     std::vector<std::string> problems;
 };
 
@@ -62,7 +64,11 @@ public:
     }
     std::string wait_data_link(std::chrono::milliseconds) override { check(); return "10.0.3.15"; }
     // The probe runs over the management link: without it, it fails too.
-    bool probe_data_path(const std::string&) override { w_.calls.push_back("probe"); return w_.data_ok && w_.mgmt_up; }
+    bool probe_data_path(const std::string&) override {
+        w_.calls.push_back("probe");
+        if (w_.on_probe) w_.on_probe(w_);
+        return w_.data_ok && w_.mgmt_up;
+    }
     bool management_alive() override { return w_.mgmt_up; }
     std::map<std::string, std::string> read_files(const std::vector<std::string>& paths) override {
         check();
@@ -90,6 +96,7 @@ public:
             w_.now += 1;
             w_.stress_s += 1;
             if (w_.on_tick) w_.on_tick(w_);
+            if (w_.client_fails) return {StepResult::Status::ClientFailed, "iperf3: error - control socket has closed unexpectedly", "3.12", "3.12"};
             if (!keep_going()) return {StepResult::Status::Stopped, "", "3.12", "3.12"};
             // Samples travel over the management link (the client's output over SSH).
             if (w_.mgmt_up) on_sample({static_cast<double>(t), w_.data_ok ? w_.rate : 0.0, t <= step.omit});
