@@ -297,6 +297,7 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     // timeouts.host_down_s of silence, so an outage shorter than that is
     // ridden out rather than blamed on the patch.
     std::optional<double> mgmt_lost_at;
+    std::optional<double> last_arrival;  // of the last sample (see on_sample)
     auto link_back = [&](double now, const std::string& how) {
         s.rec->log("warn", "watchdog", "management link silent for " + secs(now - *mgmt_lost_at) + " in step " +
                                            step.name + "; " + how + " (ridden out: timeouts.host_down_s " +
@@ -304,12 +305,23 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
         console_.clear_status();
         console_.warn("management link back after " + secs(now - *mgmt_lost_at) + "; " + how);
         mgmt_lost_at.reset();
+        if (last_arrival) last_arrival = now;  // the outage is logged once
     };
     const double start = ports_.clock();
     watchdog.start(start);
     double last_mb = 0;
     const double grace = config_.kernel_log.storm_window_s + config_.timeouts.wedge_s;
+    // Samples travel over the management link. When they arrive again after
+    // more than two wedge windows without any, the link was out and is back,
+    // even if no watchdog round saw it: the loop may have been blocked through
+    // the outage (an ftrace read or a probe waiting out a handshake), and the
+    // buffered samples then reach on_sample before keep_going runs again.
     auto on_sample = [&](const Sample& sample) {
+        const double arrived = ports_.clock();
+        if (!mgmt_lost_at && last_arrival && arrived - *last_arrival > 2 * config_.timeouts.wedge_s)
+            mgmt_lost_at = *last_arrival;
+        last_arrival = arrived;
+        if (mgmt_lost_at) link_back(arrived, "samples arrive again");
         watchdog.on_sample(ports_.clock(), sample.mbytes_per_s);
         last_mb = sample.mbytes_per_s;
         s.rec->sample(step_id, sample.t, sample.mbytes_per_s, sample.omitted);

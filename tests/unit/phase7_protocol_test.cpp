@@ -356,6 +356,43 @@ TEST_F(Phase7Test, OutageNoticedOnlyByABlockedProbeIsLoggedAsRiddenOut) {
               1);
 }
 
+// The loop that runs the watchdog is blocked through the outage (an ftrace
+// read over the cut link); when the link is back the buffered samples arrive
+// before any watchdog round: the outage is logged all the same.
+TEST_F(Phase7Test, OutageThatBlockedTheWatchdogIsLoggedWhenSamplesReturn) {
+    class Blocked : public FakeTraffic {
+    public:
+        explicit Blocked(World& w) : FakeTraffic(w), w_(w) {}
+        StepResult run_step(const StepConfig& step, const std::string&, const std::function<void(const Sample&)>& on_sample,
+                            const std::function<bool()>& keep_going) override {
+            for (int t = 1; t <= step.seconds; ++t) {
+                w_.now += 1;
+                w_.stress_s += 1;
+                if (w_.stress_s == 4) w_.now += 12;  // blocked 12 s, then the buffered samples arrive at once
+                else if (!keep_going()) return {StepResult::Status::Stopped, "", "3.12", "3.12"};
+                on_sample({static_cast<double>(t), w_.rate, t <= step.omit});
+            }
+            return {StepResult::Status::Ok, "", "3.12", "3.12"};
+        }
+
+    private:
+        World& w_;
+    } blocked(world);
+    Request r;
+    r.patch = "c";
+    r.profile = "t";
+    r.reps = 1;
+    Ports ports{board, blocked, log, tracing, forensics, power, nullptr, [this] { return world.now; },
+                [this](double seconds) { world.now += seconds; }};
+    const auto o = Protocol(config, *store, *bundle, ports, console).run(r);
+    EXPECT_EQ(o.verdict.name, "PASS") << o.verdict.reason;
+    EXPECT_FALSE(world.power_cycled);
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE "
+                    "'management link silent for 13 s%samples arrive again%ridden out%'",
+                    o.run_id),
+              1);
+}
+
 TEST_F(Phase7Test, InterruptRollsBackAndMarksTheRunAborted) {
     world.on_tick = [](World& w) {
         if (w.stress_s == 8) simulate_interrupt();
