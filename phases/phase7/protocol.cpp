@@ -380,21 +380,21 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                     if (!mgmt_lost_at) {
                         mgmt_lost_at = now;
                         console_.clear_status();
-                        console_.warn("no traffic sample for " + secs(watchdog.silent_for(now)) +
+                        console_.warn("no traffic sample for " + secs(watchdog.silent_for(checked)) +
                                       " and the management link does not answer: HOST_DOWN unless it answers within " +
                                       secs(config_.timeouts.host_down_s) + " of the last sample");
                     }
                 } else if (mgmt_ok) {
                     s.facts.wedged = true;
                     s.facts.wedge_detail = "no traffic on " + config_.board.data.interface + " for " +
-                                           secs(watchdog.silent_for(now)) + " in step " + step.name +
+                                           secs(watchdog.silent_for(checked)) + " in step " + step.name +
                                            ", probe over it failed, " + (st.link_break ? "\"link break between lmac and host\" logged, " : "") +
                                            "management link fine";
-                    s.details["wedge"] = {{"offset_s", now - start}, {"kind", "WEDGED"}, {"detail", s.facts.wedge_detail}};
+                    s.details["wedge"] = {{"offset_s", checked - start}, {"kind", "WEDGED"}, {"detail", s.facts.wedge_detail}};
                 } else {
                     s.facts.host_down = true;
-                    s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"},
-                                          {"silent_s", watchdog.silent_for(now)}};
+                    s.details["wedge"] = {{"offset_s", checked - start}, {"kind", "HOST_DOWN"},
+                                          {"silent_s", watchdog.silent_for(checked)}};
                 }
                 if (s.facts.wedged || s.facts.host_down) {
                     // When the watchdog decided (wall clock) and how long the path
@@ -402,10 +402,10 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                     // benchmark (or a person) can measure fault-to-decision latency.
                     const std::string kind = s.facts.wedged ? "WEDGED" : "HOST_DOWN";
                     s.details["wedge"]["decided_at"] = unix_now();
-                    s.details["wedge"]["silent_s"] = watchdog.silent_for(now);
-                    s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(now), 1) +
+                    s.details["wedge"]["silent_s"] = watchdog.silent_for(checked);
+                    s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(checked), 1) +
                                                        " s without traffic in step " + step.name);
-                    if (!s.failure) s.failure_at = now;
+                    if (!s.failure) s.failure_at = checked;
                     s.failure = true;
                     return false;
                 }
