@@ -440,7 +440,9 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
         s.rec->end_step(step_id, "stalled", result.error, result.client_version, result.server_version);
         throw BoardUnreachable("the board stopped answering on its management link during step " + step.name);
     }
-    if (server_gone) {
+    // A server that died after the watchdog decided (it dies with its peer,
+    // see above) does not turn HOST_DOWN or WEDGED into the rig's failure.
+    if (server_gone && !s.facts.host_down && !s.facts.wedged) {
         s.rec->end_step(step_id, "aborted", "iperf3 server died: " + result.error, result.client_version, result.server_version);
         throw_infra("the controller's iperf3 server died during step " + step.name + (result.error.empty() ? "" : ": " + result.error));
     }

@@ -40,7 +40,8 @@ struct World {
     std::vector<std::string> calls;
     LogStatus log;
     std::function<void(World&)> on_tick;
-    std::function<void(World&)> on_probe;  // e.g. a probe that blocks (advances `now`)
+    std::function<void(World&)> on_probe;
+    std::function<void(World&)> on_stop;  // when keep_going ends a step  // e.g. a probe that blocks (advances `now`)
     std::vector<std::string> problems;
 };
 
@@ -97,7 +98,11 @@ public:
             w_.stress_s += 1;
             if (w_.on_tick) w_.on_tick(w_);
             if (w_.client_fails) return {StepResult::Status::ClientFailed, "iperf3: error - control socket has closed unexpectedly", "3.12", "3.12"};
-            if (!keep_going()) return {StepResult::Status::Stopped, "", "3.12", "3.12"};
+            if (!keep_going()) {
+                if (w_.on_stop) w_.on_stop(w_);
+                // The adapter reports a server found dead once the stream stopped.
+                return {w_.server_alive ? StepResult::Status::Stopped : StepResult::Status::ServerDied, "", "3.12", "3.12"};
+            }
             // Samples travel over the management link (the client's output over SSH).
             if (w_.mgmt_up) on_sample({static_cast<double>(t), w_.data_ok ? w_.rate : 0.0, t <= step.omit});
         }

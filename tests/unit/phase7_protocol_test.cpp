@@ -270,6 +270,23 @@ TEST_F(Phase7Test, ServerDiedWhileManagementIsSilentIsHostDown) {
                     o.run_id), 1);
 }
 
+// Seen on the simulated board: the watchdog decides HOST_DOWN, and by the
+// time the stream is stopped the server has died with its vanished peer.
+TEST_F(Phase7Test, ServerDeadAfterTheHostDownDecisionStaysHostDown) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+        }
+    };
+    world.on_stop = [](World& w) { w.server_alive = false; };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN") << o.verdict.reason;
+    EXPECT_EQ(o.verdict.exit_code, 1);
+    EXPECT_TRUE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+}
+
 TEST_F(Phase7Test, ServerDiedWhileTheBoardAnswersAfterAnOutageIsInfrastructure) {
     world.on_tick = [](World& w) {
         if (w.stress_s == 5) {
