@@ -63,7 +63,7 @@ public:
     phase7::Ports ports(const RigConfig& config) override {
         comparator_ = std::make_unique<phases::StoreComparator>(config, ctx_.store());
         return {session_.board(), session_.traffic(), session_.log(), session_.evidence(), session_.evidence(),
-                session_.power(), comparator_.get(), {}};
+                session_.power(), comparator_.get(), {}, {}};
     }
 
 private:

@@ -87,7 +87,7 @@ int run_phase7(Context& ctx, const RunOptions& o, bool baseline) {
                      (o.no_prediction && !baseline ? "; NO PREDICTION (--no-prediction)" : ""));
     RigSession session(ctx, r.patch);
     phase7::Ports ports{session.board(), session.traffic(), session.log(), session.evidence(), session.evidence(),
-                        session.power(), &session.comparator(), {}};
+                        session.power(), &session.comparator(), {}, {}};
     phase7::Protocol protocol(rig, ctx.store(), session.bundle(), ports, ctx.console);
     auto out = protocol.run(r);
     if (o.no_prediction && !baseline) out.verdict.reason += " (no Phase 5 prediction: --no-prediction)";

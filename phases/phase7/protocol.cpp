@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "driver/bundle/build_gate.hpp"
 #include "phases/phase7/launch.hpp"
@@ -83,6 +84,7 @@ struct Protocol::State {
 Protocol::Protocol(const RigConfig& config, Store& store, Bundle& bundle, Ports ports, Console& console)
     : config_(config), store_(store), bundle_(bundle), ports_(ports), console_(console) {
     if (!ports_.clock) ports_.clock = steady_seconds;
+    if (!ports_.sleep) ports_.sleep = [](double seconds) { std::this_thread::sleep_for(ms(seconds)); };
 }
 
 std::optional<std::int64_t> Protocol::find_baseline(const Request& r, const std::string& kernel) {
@@ -295,6 +297,7 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     // timeouts.host_down_s of silence, so an outage shorter than that is
     // ridden out rather than blamed on the patch.
     std::optional<double> mgmt_lost_at;
+    std::optional<double> last_arrival;  // of the last sample (see on_sample)
     auto link_back = [&](double now, const std::string& how) {
         s.rec->log("warn", "watchdog", "management link silent for " + secs(now - *mgmt_lost_at) + " in step " +
                                            step.name + "; " + how + " (ridden out: timeouts.host_down_s " +
@@ -302,12 +305,23 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
         console_.clear_status();
         console_.warn("management link back after " + secs(now - *mgmt_lost_at) + "; " + how);
         mgmt_lost_at.reset();
+        if (last_arrival) last_arrival = now;  // the outage is logged once
     };
     const double start = ports_.clock();
     watchdog.start(start);
     double last_mb = 0;
     const double grace = config_.kernel_log.storm_window_s + config_.timeouts.wedge_s;
+    // Samples travel over the management link. When they arrive again after
+    // more than two wedge windows without any, the link was out and is back,
+    // even if no watchdog round saw it: the loop may have been blocked through
+    // the outage (an ftrace read or a probe waiting out a handshake), and the
+    // buffered samples then reach on_sample before keep_going runs again.
     auto on_sample = [&](const Sample& sample) {
+        const double arrived = ports_.clock();
+        if (!mgmt_lost_at && last_arrival && arrived - *last_arrival > 2 * config_.timeouts.wedge_s)
+            mgmt_lost_at = *last_arrival;
+        last_arrival = arrived;
+        if (mgmt_lost_at) link_back(arrived, "samples arrive again");
         watchdog.on_sample(ports_.clock(), sample.mbytes_per_s);
         last_mb = sample.mbytes_per_s;
         s.rec->sample(step_id, sample.t, sample.mbytes_per_s, sample.omitted);
@@ -342,43 +356,56 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
         if (mgmt_lost_at && !watchdog.silent_too_long(now)) link_back(now, "samples arrive again");
         if (watchdog.probe_due(now)) {
             watchdog.probe_started(now);
+            const double probe_at = now;
             const auto probe = ports_.board.probe_data_path(config_.iperf3.server_address);
             const bool data_ok = probe == Board::Probe::Answered;
             now = ports_.clock();
             if (data_ok) {
-                watchdog.reprieve(now);
-                if (mgmt_lost_at) link_back(now, "the data path answers a probe");
+                // The probe runs over the management link: one that blocked
+                // through a whole outage (a handshake waits timeouts.connect_s)
+                // is the first to notice the link is back. A probe that took
+                // longer than a wedge window (a ping waits 1 s), or silence of
+                // more than two windows by then, was an outage ridden out.
+                const double after = ports_.clock();
+                if (!mgmt_lost_at && (after - probe_at > config_.timeouts.wedge_s ||
+                                      watchdog.silent_for(after) > 2 * config_.timeouts.wedge_s))
+                    mgmt_lost_at = after - watchdog.silent_for(after);
+                if (mgmt_lost_at) link_back(after, "the data path answers a probe");
+                watchdog.reprieve(after);
             } else {
                 watchdog.probe_failed();
             }
             if (!data_ok && watchdog.suspect(now)) {
                 // A probe that ran and got no reply proves the management link.
                 const bool mgmt_ok = probe == Board::Probe::NoAnswer || ports_.board.management_alive();
+                // The probe and this check may each block for a handshake
+                // (timeouts.connect_s): judge the silence as it is now.
+                const double checked = ports_.clock();
                 if (mgmt_ok && mgmt_lost_at) {
                     // Back after an outage: the failed probe may have been the
                     // outage's. Give the data path a fresh window and look again.
                     link_back(now, "it answers again; watching the data path");
                     watchdog.reprieve(now);
-                } else if (!mgmt_ok && watchdog.silent_for(now) < config_.timeouts.host_down_s) {
+                } else if (!mgmt_ok && watchdog.silent_for(checked) < config_.timeouts.host_down_s) {
                     if (!mgmt_lost_at) {
                         mgmt_lost_at = now;
                         console_.clear_status();
-                        console_.warn("no traffic sample for " + secs(watchdog.silent_for(now)) +
+                        console_.warn("no traffic sample for " + secs(watchdog.silent_for(checked)) +
                                       " and the management link does not answer: HOST_DOWN unless it answers within " +
                                       secs(config_.timeouts.host_down_s) + " of the last sample");
                     }
                 } else if (mgmt_ok) {
                     s.facts.wedged = true;
                     s.facts.wedge_detail = "no traffic on " + config_.board.data.interface + " for " +
-                                           secs(watchdog.silent_for(now)) + " in step " + step.name + ", " +
+                                           secs(watchdog.silent_for(checked)) + " in step " + step.name + ", " +
                                            std::to_string(watchdog.failed_probes()) + " probes over it failed, " +
                                            (st.link_break ? "\"link break between lmac and host\" logged, " : "") +
                                            "management link fine";
-                    s.details["wedge"] = {{"offset_s", now - start}, {"kind", "WEDGED"}, {"detail", s.facts.wedge_detail}};
+                    s.details["wedge"] = {{"offset_s", checked - start}, {"kind", "WEDGED"}, {"detail", s.facts.wedge_detail}};
                 } else {
                     s.facts.host_down = true;
-                    s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"},
-                                          {"silent_s", watchdog.silent_for(now)}};
+                    s.details["wedge"] = {{"offset_s", checked - start}, {"kind", "HOST_DOWN"},
+                                          {"silent_s", watchdog.silent_for(checked)}};
                 }
                 if (s.facts.wedged || s.facts.host_down) {
                     // When the watchdog decided (wall clock) and how long the path
@@ -386,10 +413,10 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
                     // benchmark (or a person) can measure fault-to-decision latency.
                     const std::string kind = s.facts.wedged ? "WEDGED" : "HOST_DOWN";
                     s.details["wedge"]["decided_at"] = unix_now();
-                    s.details["wedge"]["silent_s"] = watchdog.silent_for(now);
-                    s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(now), 1) +
+                    s.details["wedge"]["silent_s"] = watchdog.silent_for(checked);
+                    s.rec->log("warn", "watchdog", kind + " decided after " + num(watchdog.silent_for(checked), 1) +
                                                        " s without traffic in step " + step.name);
-                    if (!s.failure) s.failure_at = now;
+                    if (!s.failure) s.failure_at = checked;
                     s.failure = true;
                     return false;
                 }
@@ -404,7 +431,29 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     const auto result = ports_.traffic.run_step(step, address, on_sample, keep_going);
     console_.clear_status();
     std::string status = "ok";
-    if (s.server_died || result.status == StepResult::Status::ServerDied) {
+    // A dead iperf3 server or a failed client stream blames the rig only if
+    // the board still answers: a board that panics takes the stream down with
+    // it, and the controller's iperf3 3.12 server may then die too (SIGSEGV).
+    const bool server_gone = s.server_died || result.status == StepResult::Status::ServerDied;
+    const bool client_failed = result.status == StepResult::Status::ClientFailed && !s.failure;
+    if ((server_gone || client_failed) && !s.facts.wedged && !s.facts.host_down && !interrupted() &&
+        board_went_silent(watchdog)) {
+        const double now = ports_.clock();
+        s.facts.host_down = true;
+        s.details["wedge"] = {{"offset_s", now - start}, {"kind", "HOST_DOWN"}, {"silent_s", watchdog.silent_for(now)},
+                              {"decided_at", unix_now()}};
+        s.rec->log("warn", "watchdog", "HOST_DOWN decided after " + num(watchdog.silent_for(now), 1) +
+                                           " s without traffic in step " + step.name + " (the " +
+                                           (server_gone ? "controller's iperf3 server died" : "iperf3 client failed") +
+                                           " while the management link was silent)");
+        if (!s.failure) s.failure_at = now;
+        s.failure = true;
+        s.rec->end_step(step_id, "stalled", result.error, result.client_version, result.server_version);
+        throw BoardUnreachable("the board stopped answering on its management link during step " + step.name);
+    }
+    // A server that died after the watchdog decided (it dies with its peer,
+    // see above) does not turn HOST_DOWN or WEDGED into the rig's failure.
+    if (server_gone && !s.facts.host_down && !s.facts.wedged) {
         s.rec->end_step(step_id, "aborted", "iperf3 server died: " + result.error, result.client_version, result.server_version);
         throw_infra("the controller's iperf3 server died during step " + step.name + (result.error.empty() ? "" : ": " + result.error));
     }
@@ -417,6 +466,20 @@ void Protocol::run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx
     if (result.status == StepResult::Status::ClientFailed && !s.failure && !interrupted())
         throw_infra("iperf3 client failed in step " + step.name + ": " + result.error);
     if (s.facts.host_down) throw BoardUnreachable("the board stopped answering on its management link during step " + step.name);
+}
+
+// Asks the management link until it answers (false) or the data path has
+// been silent for timeouts.host_down_s (true: the board is down).
+bool Protocol::board_went_silent(const WedgeWatchdog& watchdog) {
+    const double limit = config_.timeouts.host_down_s;
+    // Bounded by rounds as well, in case the clock does not move.
+    for (int round = 0; round <= static_cast<int>(limit) + 1; ++round) {
+        if (ports_.board.management_alive()) return false;
+        if (watchdog.silent_for(ports_.clock()) >= limit) return true;
+        if (interrupted()) return false;
+        ports_.sleep(1.0);
+    }
+    return true;
 }
 
 void Protocol::after_failure(State& s) {

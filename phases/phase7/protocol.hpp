@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,7 @@ class Console;
 }  // namespace besrig
 
 namespace besrig::phase7 {
+class WedgeWatchdog;
 using phases::Board;
 using phases::BoardUnreachable;
 using phases::Comparator;
@@ -60,6 +62,7 @@ struct Ports {
     PowerSwitch& power;
     Comparator* comparator = nullptr;  // absent: no comparison
     MonoClock clock;                   // empty: std::chrono::steady_clock
+    std::function<void(double)> sleep;  // seconds; empty: std::this_thread::sleep_for
 };
 
 struct Outcome {
@@ -80,6 +83,7 @@ private:
     void run_step(State& s, std::int64_t rep_id, int rep_idx, int step_idx, const StepConfig& step,
                   const std::string& address);
     void fresh_chip(State& s, const BuildRecord& build);
+    bool board_went_silent(const WedgeWatchdog& watchdog);
     void after_failure(State& s);
     void rollback(State& s);
     void judge(State& s);

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/harness.sh"
 . "$BESRIG_SRC/tests/scenarios/sim_lib.sh"
 
-sim_boot 40
+sim_shared 40
 start_run
 boot_before=$(on_board cat /proc/sys/kernel/random/boot_id)
 b sim freeze

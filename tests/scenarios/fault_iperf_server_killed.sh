@@ -5,7 +5,7 @@
 . "$(dirname "$0")/harness.sh"
 . "$BESRIG_SRC/tests/scenarios/sim_lib.sh"
 
-sim_boot 40
+sim_shared 40
 start_run
 server=
 for p in $(pgrep -x iperf3 || true); do

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/harness.sh"
 . "$BESRIG_SRC/tests/scenarios/sim_lib.sh"
 
-sim_boot 40
+sim_shared 40
 start_run
 on_board 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1 &
 panic_ssh=$!

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/harness.sh"
 . "$BESRIG_SRC/tests/scenarios/sim_lib.sh"
 
-sim_boot 40 '"timeouts": { "boot_s": 60 },'
+sim_shared 40 '"timeouts": { "boot_s": 60 },'
 start_run
 b sim link mgmt down
 expect_status 0

@@ -121,3 +121,50 @@ expect_nothing_left() {
   done
   [ -z "$left" ] || fail "left behind: $left"
 }
+
+# sim_shared SECONDS [JSON-MEMBERS]: sim_boot's rig.json and builds, but on the
+# board of the ctest fixture fault_deploy_board (BESRIG_SHARED_BOARD, booted
+# once for every board scenario) instead of a boot of its own; without the
+# fixture (run by hand) it is sim_boot. At exit the shared board is left up,
+# running b, for the next scenario: thawed, its link up, rolled back.
+sim_shared() {
+  if [ -z "${BESRIG_SHARED_BOARD:-}" ]; then
+    sim_boot "$@"
+    return
+  fi
+  [ -f "$BESRIG_SHARED_BOARD/ohm/known_hosts" ] || skip "the fixture booted no board in $BESRIG_SHARED_BOARD (see scenario.fault_deploy_board_up)"
+  export BESRIG_SIM_DIR="$BESRIG_SHARED_BOARD"
+  state="$BESRIG_SIM_DIR/ohm"
+  trap sim_shared_finish EXIT
+  cat > "$work/rig.json" <<JSON
+{ ${2:-}
+  "board": { "kind": "sim", "sim_name": "ohm" },
+  "phase7": { "profile": "fault", "reps": 1 },
+  "profiles": { "fault": { "fresh_chip": "reload", "uptime_window_s": 3600,
+    "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": $1, "omit": 2 } ] } }
+}
+JSON
+  b status --json
+  [ "$status" -eq 0 ] || fail "the fixture's board does not answer: $err"
+  for p in b c-prep; do
+    b build --patch "$p"
+    expect_status 0
+  done
+  srcb=$(q "SELECT srcversion FROM builds WHERE patch = 'b' ORDER BY id DESC LIMIT 1")
+  srcp=$(q "SELECT srcversion FROM builds WHERE patch = 'c-prep' ORDER BY id DESC LIMIT 1")
+  [ -n "$srcb" ] && [ -n "$srcp" ] && [ "$srcb" != "$srcp" ] || fail "builds of b ($srcb) and c-prep ($srcp) not told apart"
+}
+sim_shared_finish() {
+  local rc=$?
+  [ -n "$run_pid" ] && kill -9 "$run_pid" 2>/dev/null || true
+  "$BESRIG" --config "$work/rig.json" sim thaw >/dev/null 2>&1 || true
+  "$BESRIG" --config "$work/rig.json" sim link mgmt up >/dev/null 2>&1 || true
+  if ! "$BESRIG" --config "$work/rig.json" rollback >/dev/null 2>&1; then
+    "$BESRIG" --config "$work/rig.json" power cycle >/dev/null 2>&1 || true
+    "$BESRIG" --config "$work/rig.json" rollback >/dev/null 2>&1 \
+      || echo "[$scenario] warning: the shared board was not rolled back to b" >&2
+  fi
+  echo "[$scenario] $(( $(date +%s) - t0 )) s, exit $rc" >&2
+  cleanup
+  exit $rc
+}

@@ -33,6 +33,7 @@ struct World {
     bool mgmt_up = true;
     bool data_ok = true;
     bool server_alive = true;
+    bool client_fails = false;  // the iperf3 client on the board ends with an error
     double rate = 1.4;
     double uptime = 100;
     bool power_cycled = false;
@@ -40,6 +41,8 @@ struct World {
     std::vector<std::string> calls;
     LogStatus log;
     std::function<void(World&)> on_tick;
+    std::function<void(World&)> on_probe;
+    std::function<void(World&)> on_stop;  // when keep_going ends a step  // e.g. a probe that blocks (advances `now`)
     std::vector<std::string> problems;
 };
 
@@ -65,6 +68,7 @@ public:
     // The probe runs over the management link: without it, it fails too.
     Probe probe_data_path(const std::string&) override {
         w_.calls.push_back("probe");
+        if (w_.on_probe) w_.on_probe(w_);
         if (!w_.mgmt_up) return Probe::Unreachable;
         return w_.data_ok ? Probe::Answered : Probe::NoAnswer;
     }
@@ -98,7 +102,12 @@ public:
             w_.now += 1;
             w_.stress_s += 1;
             if (w_.on_tick) w_.on_tick(w_);
-            if (!keep_going()) return {StepResult::Status::Stopped, "", "3.12", "3.12"};
+            if (w_.client_fails) return {StepResult::Status::ClientFailed, "iperf3: error - control socket has closed unexpectedly", "3.12", "3.12"};
+            if (!keep_going()) {
+                if (w_.on_stop) w_.on_stop(w_);
+                // The adapter reports a server found dead once the stream stopped.
+                return {w_.server_alive ? StepResult::Status::Stopped : StepResult::Status::ServerDied, "", "3.12", "3.12"};
+            }
             // Samples travel over the management link (the client's output over SSH).
             if (w_.mgmt_up) on_sample({static_cast<double>(t), w_.data_ok ? w_.rate : 0.0, t <= step.omit});
         }

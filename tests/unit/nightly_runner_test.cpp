@@ -124,7 +124,8 @@ public:
         : bundle_(bundle), cmp_(cmp), board_(w), traffic_(w), log_(w), forensics_(w), power_(w), world_(w) {}
     Bundle& bundle() override { return bundle_; }
     phase7::Ports ports(const RigConfig&) override {
-        return {board_, traffic_, log_, tracing_, forensics_, power_, &cmp_, [this] { return world_.now; }};
+        return {board_, traffic_, log_, tracing_, forensics_, power_, &cmp_, [this] { return world_.now; },
+                [this](double seconds) { world_.now += seconds; }};
     }
 
 private:

@@ -53,7 +53,8 @@ protected:
         r.reps = 2;
         r.is_baseline = baseline;
         r.command = "besrig run phase7 --patch " + patch;
-        Ports ports{board, traffic, log, tracing, forensics, power, cmp, [this] { return world.now; }};
+        Ports ports{board, traffic, log, tracing, forensics, power, cmp, [this] { return world.now; },
+                    [this](double seconds) { world.now += seconds; }};
         Protocol p(config, *store, *bundle, ports, console);
         return p.run(r);
     }
@@ -233,7 +234,8 @@ TEST_F(Phase7Test, UnrecoverableBoardLeavesRollbackPending) {
     r.patch = "c";
     r.profile = "t";
     r.reps = 1;
-    Ports ports{board, traffic, log, tracing, forensics, nopower, nullptr, [this] { return world.now; }};
+    Ports ports{board, traffic, log, tracing, forensics, nopower, nullptr, [this] { return world.now; },
+                [this](double seconds) { world.now += seconds; }};
     const auto o = Protocol(config, *store, *bundle, ports, console).run(r);
     EXPECT_EQ(o.verdict.name, "HOST_DOWN");
     EXPECT_TRUE(store->run(o.run_id)->rollback_pending);
@@ -249,6 +251,170 @@ TEST_F(Phase7Test, DeadIperfServerIsInfrastructureNotThePatch) {
     EXPECT_EQ(o.verdict.exit_code, 2);
     EXPECT_EQ(world.running, "SRCB");  // the board was changed, so it is restored
     EXPECT_EQ(world.forensics_calls, 0);
+}
+
+// A board that panics takes the iperf3 stream with it, and the controller's
+// iperf3 server may die too: with the management link silent that is the
+// board (HOST_DOWN), not the rig.
+TEST_F(Phase7Test, ServerDiedWhileManagementIsSilentIsHostDown) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+            w.server_alive = false;
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN") << o.verdict.reason;
+    EXPECT_EQ(o.verdict.exit_code, 1);
+    EXPECT_TRUE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+    EXPECT_FALSE(store->run(o.run_id)->rollback_pending);
+    EXPECT_EQ(o.details["wedge"]["kind"], "HOST_DOWN");
+    EXPECT_GE(o.details["wedge"]["silent_s"].get<double>(), 5.0);
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE "
+                    "'HOST_DOWN decided%iperf3 server died while the management link was silent%'",
+                    o.run_id), 1);
+}
+
+// Seen on the simulated board: the watchdog decides HOST_DOWN, and by the
+// time the stream is stopped the server has died with its vanished peer.
+TEST_F(Phase7Test, ServerDeadAfterTheHostDownDecisionStaysHostDown) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+        }
+    };
+    world.on_stop = [](World& w) { w.server_alive = false; };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN") << o.verdict.reason;
+    EXPECT_EQ(o.verdict.exit_code, 1);
+    EXPECT_TRUE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+}
+
+TEST_F(Phase7Test, ServerDiedWhileTheBoardAnswersAfterAnOutageIsInfrastructure) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.mgmt_up = false;
+            w.server_alive = false;
+        }
+        if (w.stress_s == 6) w.mgmt_up = true;
+    };
+    // The first management probe fails; the link is back a second later.
+    int asked = 0;
+    class Flaky : public FakeBoard {
+    public:
+        Flaky(World& w, int& asked) : FakeBoard(w), w_(w), asked_(asked) {}
+        bool management_alive() override {
+            if (++asked_ == 1) {
+                w_.mgmt_up = false;
+                return false;
+            }
+            w_.mgmt_up = true;
+            return true;
+        }
+
+    private:
+        World& w_;
+        int& asked_;
+    } flaky(world, asked);
+    Request r;
+    r.patch = "c";
+    r.profile = "t";
+    r.reps = 1;
+    Ports ports{flaky, traffic, log, tracing, forensics, power, nullptr, [this] { return world.now; },
+                [this](double seconds) { world.now += seconds; }};
+    const auto o = Protocol(config, *store, *bundle, ports, console).run(r);
+    EXPECT_EQ(o.verdict.name, "INFRA_ERROR") << o.verdict.reason;
+    EXPECT_EQ(o.verdict.exit_code, 2);
+    EXPECT_GE(asked, 2);
+    EXPECT_FALSE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+}
+
+TEST_F(Phase7Test, ClientFailedWhileManagementIsSilentIsHostDown) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) {
+            w.data_ok = false;
+            w.mgmt_up = false;
+            w.client_fails = true;
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "HOST_DOWN") << o.verdict.reason;
+    EXPECT_TRUE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+}
+
+TEST_F(Phase7Test, ClientFailedWhileTheBoardAnswersIsInfrastructure) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 5) w.client_fails = true;
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "INFRA_ERROR") << o.verdict.reason;
+    EXPECT_NE(o.verdict.reason.find("iperf3 client failed"), std::string::npos) << o.verdict.reason;
+    EXPECT_FALSE(world.power_cycled);
+    EXPECT_EQ(world.running, "SRCB");
+}
+
+// The management link is cut: samples stop, the watchdog's probe (which runs
+// over that link) blocks through the whole outage and is the one to see the
+// link back. The outage is still logged as ridden out.
+TEST_F(Phase7Test, OutageNoticedOnlyByABlockedProbeIsLoggedAsRiddenOut) {
+    world.on_tick = [](World& w) {
+        if (w.stress_s == 3) w.mgmt_up = false;
+    };
+    world.on_probe = [](World& w) {
+        if (!w.mgmt_up) {
+            w.now += 4;  // the probe's handshake waits out the rest of the outage
+            w.mgmt_up = true;
+        }
+    };
+    const auto o = run("c");
+    EXPECT_EQ(o.verdict.name, "PASS") << o.verdict.reason;
+    EXPECT_FALSE(world.power_cycled);
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE '%ridden out%'",
+                    o.run_id),
+              1);
+}
+
+// The loop that runs the watchdog is blocked through the outage (an ftrace
+// read over the cut link); when the link is back the buffered samples arrive
+// before any watchdog round: the outage is logged all the same.
+TEST_F(Phase7Test, OutageThatBlockedTheWatchdogIsLoggedWhenSamplesReturn) {
+    class Blocked : public FakeTraffic {
+    public:
+        explicit Blocked(World& w) : FakeTraffic(w), w_(w) {}
+        StepResult run_step(const StepConfig& step, const std::string&, const std::function<void(const Sample&)>& on_sample,
+                            const std::function<bool()>& keep_going) override {
+            for (int t = 1; t <= step.seconds; ++t) {
+                w_.now += 1;
+                w_.stress_s += 1;
+                if (w_.stress_s == 4) w_.now += 12;  // blocked 12 s, then the buffered samples arrive at once
+                else if (!keep_going()) return {StepResult::Status::Stopped, "", "3.12", "3.12"};
+                on_sample({static_cast<double>(t), w_.rate, t <= step.omit});
+            }
+            return {StepResult::Status::Ok, "", "3.12", "3.12"};
+        }
+
+    private:
+        World& w_;
+    } blocked(world);
+    Request r;
+    r.patch = "c";
+    r.profile = "t";
+    r.reps = 1;
+    Ports ports{board, blocked, log, tracing, forensics, power, nullptr, [this] { return world.now; },
+                [this](double seconds) { world.now += seconds; }};
+    const auto o = Protocol(config, *store, *bundle, ports, console).run(r);
+    EXPECT_EQ(o.verdict.name, "PASS") << o.verdict.reason;
+    EXPECT_FALSE(world.power_cycled);
+    EXPECT_EQ(count("SELECT count(*) FROM run_log WHERE run_id = ?1 AND step = 'watchdog' AND message LIKE "
+                    "'management link silent for 13 s%samples arrive again%ridden out%'",
+                    o.run_id),
+              1);
 }
 
 TEST_F(Phase7Test, InterruptRollsBackAndMarksTheRunAborted) {
