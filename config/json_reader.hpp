@@ -31,7 +31,7 @@ public:
     // A value required by another one: the error names where that other value came from.
     [[noreturn]] void fail_because(const std::string& cause, const std::string& path, const std::string& expected,
                                    const json* got) const {
-        std::string found = got ? got->dump() : "nothing";
+        std::string found = got ? got->dump(-1, ' ', false, json::error_handler_t::replace) : "nothing";
         if (found.size() > 80) found = found.substr(0, 77) + "...";
         throw_config(origin(cause).error_prefix() + ": " + path + ": expected " + expected + ", got " + found);
     }

@@ -87,11 +87,41 @@ void merge(json& effective, std::map<std::string, Origin>& origins, const json& 
     }
 }
 
+// The offset of the first byte that breaks UTF-8 (overlong forms and
+// surrogates included), or npos. JSON strings must be UTF-8: a value from a
+// flag or the environment that is not would fail later, far from its origin.
+std::size_t invalid_utf8_at(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        unsigned min = 0;
+        if (c < 0x80) len = 1;
+        else if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
+        else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
+        else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
+        else return i;
+        if (i + len > s.size()) return i;
+        unsigned cp = len == 1 ? c : c & (0xFFu >> (len + 1));
+        for (std::size_t k = 1; k < len; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return i;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+        i += len;
+    }
+    return std::string::npos;
+}
+
 // Turns a string from the environment or a flag into the JSON type the default has.
 json coerce(const std::string& raw, const json& like, const Origin& origin, const std::string& path) {
     const auto bad = [&](const std::string& expected) -> json {
         throw_config(origin.error_prefix() + ": " + path + ": expected " + expected + ", got \"" + printable(raw) + "\"");
     };
+    if (const auto at = invalid_utf8_at(raw); at != std::string::npos)
+        throw_config(origin.error_prefix() + ": " + path + ": the value is not valid UTF-8 (byte " + std::to_string(at) +
+                     " of \"" + printable(raw) + "\")");
     if (like.is_boolean()) {
         const auto v = to_lower(trim(raw));
         if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
@@ -204,7 +234,7 @@ LoadedConfig load_config(const ConfigInputs& inputs) {
         if (eq == std::string::npos || eq == 0)
             throw_usage("--set " + printable(set) + ": expected key.path=value");
         const std::string path = set.substr(0, eq);
-        const Origin origin{Origin::Kind::Flag, "--set " + set};
+        const Origin origin{Origin::Kind::Flag, "--set " + printable(set)};
         if (std::find(leaves.begin(), leaves.end(), path) == leaves.end() || is_open_map(path)) {
             std::string msg = "--set: " + path + ": unknown key";
             if (auto hint = did_you_mean(path, leaves)) msg += " (did you mean '" + *hint + "'?)";

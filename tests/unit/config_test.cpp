@@ -7,6 +7,7 @@
 #include "config/loader.hpp"
 #include "tests/unit/test_support.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace besrig {
 namespace {
@@ -202,6 +203,27 @@ TEST(ConfigErrors, FlagValueNamesTheFlag) {
     ConfigInputs in;
     in.sets.push_back("board.mgmt.port=65536");
     EXPECT_EQ(load_error(in), "--set board.mgmt.port=65536: board.mgmt.port: expected an integer 1..65535, got 65536");
+}
+
+// Found by fuzz/config_fuzz: a string value that is not UTF-8 reached the
+// JSON serializer of an error message and escaped as nlohmann's type_error.
+TEST(ConfigErrors, FlagValueThatIsNotUtf8IsRefusedWhereItCameFrom) {
+    ConfigInputs in;
+    in.sets.push_back(std::string("board.mgmt.user=e4\xff\xf7" "2\xff\xff", 23));
+    const auto e = load_error(in);
+    EXPECT_NE(e.find("board.mgmt.user: the value is not valid UTF-8 (byte 2 of"), std::string::npos) << e;
+    EXPECT_EQ(e.rfind("--set board.mgmt.user=e4", 0), 0u) << e;
+}
+
+TEST(ConfigErrors, OverlongAndSurrogateUtf8AreRefusedToo) {
+    for (const std::string& bad : {std::string("\xc0\xaf"), std::string("\xed\xa0\x80"), std::string("ok\xe2\x82")}) {
+        ConfigInputs in;
+        in.sets.push_back("board.mgmt.user=" + bad);
+        EXPECT_NE(load_error(in).find("not valid UTF-8"), std::string::npos) << printable(bad);
+    }
+    ConfigInputs good;
+    good.sets.push_back("board.mgmt.user=j\xc3\xb6rg");  // "jörg"
+    EXPECT_EQ(load_config(good).config.board.mgmt.user, "j\xc3\xb6rg");
 }
 
 TEST(ConfigErrors, UnknownFlagKeyHasHint) {
