@@ -20,6 +20,16 @@ new_fp=$(ssh-keygen -lf "$work/new.pub" | awk '{print $2}')
 echo "[127.0.0.1]:$port $(cut -d' ' -f1-2 "$work/new.pub")" >> "$work/lever_known_hosts"
 scenario_cleanup() {
   on_board 'cp /run/fd-orig-key /run/besrig/ssh_host_ed25519_key && kill -HUP "$(cat /run/sshd.pid)"'
+  # sshd re-executes itself on SIGHUP: until it serves the old key again the
+  # port resets connections, and the next scenario on the shared board would
+  # meet that (at most 30 s).
+  local key
+  for _ in $(seq 30); do
+    key=$(ssh-keyscan -t ed25519 -p "$port" 127.0.0.1 2>/dev/null | awk '{print $3}')
+    [ -n "$key" ] && [ "$key" != "$(cut -d' ' -f2 "$work/new.pub")" ] && return 0
+    sleep 1
+  done
+  echo "fault_deploy_host_key: the board's sshd did not serve its old key again within 30 s" >&2
 }
 on_board 'cp /run/fd-new-key /run/besrig/ssh_host_ed25519_key && kill -HUP "$(cat /run/sshd.pid)"'
 # Until sshd serves the new key (it re-reads it on SIGHUP), at most 30 s.
