@@ -11,8 +11,8 @@
 # c-v2's prediction judgement and observed delta are printed to stderr, not
 # asserted: at N=2 the interval is usually too wide to lie inside +50..+90 %
 # (see the closing note of issue 10 for what was measured).
-# On the shared board of the ctest fixture fault_deploy_board (a board of
-# its own when run without it), with the fixture module_builds' builds.
+# On a board of its own (ctest gives it no BESRIG_SHARED_BOARD; see
+# tests/scenarios/CMakeLists.txt), with the fixture module_builds' builds.
 . "$(dirname "$0")/harness.sh"
 . "$BESRIG_SRC/tests/scenarios/board_lib.sh"
 require_board_tools sqlite3

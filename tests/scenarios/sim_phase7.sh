@@ -4,8 +4,8 @@
 #   WEDGED with exit 1, forensics saved, rollback to b proven on the board;
 #   a Phase 7 of c-prep SIGKILLed mid-run is marked aborted by the next
 #   command with its samples intact, and `besrig rollback` restores b.
-# On the shared board of the ctest fixture fault_deploy_board (a board of
-# its own when run without it), with the fixture module_builds' builds.
+# On a board of its own (ctest gives it no BESRIG_SHARED_BOARD; see
+# tests/scenarios/CMakeLists.txt), with the fixture module_builds' builds.
 . "$(dirname "$0")/harness.sh"
 . "$BESRIG_SRC/tests/scenarios/board_lib.sh"
 require_board_tools sqlite3
