@@ -61,7 +61,9 @@ bool Ftrace::arm(std::string& why_not) {
     for (const auto& e : config_.events) args.push_back(e);
     const std::string script = std::string(R"SH(
 echo 0 > "$T/tracing_on"
-echo "$1" > "$T/buffer_size_kb"
+# Resize only when the size differs: a resize makes the kernel touch every
+# CPU's ring buffer, needless on every run after the first.
+[ "$(cat "$T/buffer_size_kb" 2>/dev/null)" = "$1" ] || echo "$1" > "$T/buffer_size_kb"
 echo "$2" > "$T/current_tracer"
 echo > "$T/trace"
 shift 2
