@@ -40,8 +40,11 @@ echo "$out" | tail -4 >&2
 [ "$status" -eq 1 ] || fail "phase7 of c: expected exit 1, got $status; $out $err"
 grep -Eq "^(FAIL|WEDGED)" <<<"$(echo "$out" | grep -E '^(FAIL|WEDGED|PASS|INFRA)')" || fail "verdict: $out"
 run_c=$(q "SELECT max(id) FROM runs WHERE patch = 'c'")
-[ "$(q "SELECT count(*) FROM kernel_events WHERE run_id = $run_c AND title LIKE 'WARNING in wsm_release_tx_buffer%' AND module = 'bes2600'")" -ge 1 ] \
-  || fail "no WARNING in wsm_release_tx_buffer [bes2600] stored"
+# The race underflows the chip's buffer count or its per-interface one: the
+# WARN is in wsm_release_tx_buffer or wsm_release_vif_tx_buffer (one run in
+# ~7 saw only the latter first, 3 of them, and FAILed on those).
+[ "$(q "SELECT count(*) FROM kernel_events WHERE run_id = $run_c AND (title LIKE 'WARNING in wsm_release_tx_buffer%' OR title LIKE 'WARNING in wsm_release_vif_tx_buffer%') AND module = 'bes2600'")" -ge 1 ] \
+  || fail "no WARNING in wsm_release_tx_buffer or wsm_release_vif_tx_buffer [bes2600] stored"
 [ -n "$(q "SELECT offset_s FROM kernel_events WHERE run_id = $run_c AND severity = 'fail' AND offset_s IS NOT NULL LIMIT 1")" ] \
   || fail "splats not pinned to an offset from stress start"
 [ "$(q "SELECT count(*) FROM artifacts WHERE run_id = $run_c AND status = 'ok'")" -ge 8 ] || fail "forensics incomplete"
