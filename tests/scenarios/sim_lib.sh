@@ -25,9 +25,9 @@ trap sim_finish EXIT
 # on_board: a frozen or cut board must fail a command within seconds here.
 on_board_opts=(-o ConnectTimeout=10 -o ServerAliveInterval=2 -o ServerAliveCountMax=3)
 
-# sim_boot SECONDS [JSON-MEMBERS]: rig.json with a one-step profile of SECONDS
-# (plus extra top-level members, each ending in a comma), the board up, b and c-prep built.
-sim_boot() {
+# fault_rig_json SECONDS [JSON-MEMBERS]: rig.json with a one-step profile of
+# SECONDS (plus extra top-level members, each ending in a comma).
+fault_rig_json() {
   cat > "$work/rig.json" <<JSON
 { ${2:-}
   "board": { "kind": "sim", "sim_name": "ohm" },
@@ -36,12 +36,23 @@ sim_boot() {
     "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": $1, "omit": 2 } ] } }
 }
 JSON
-  b sim up --boot-timeout 300
-  expect_status 0
+}
+# build_b_and_prep: b and c-prep in this scenario's store (the fixture
+# module_builds' builds reused when there are any), told apart by srcversion.
+build_b_and_prep() {
   build_patches b c-prep
   srcb=$(q "SELECT srcversion FROM builds WHERE patch = 'b' ORDER BY id DESC LIMIT 1")
   srcp=$(q "SELECT srcversion FROM builds WHERE patch = 'c-prep' ORDER BY id DESC LIMIT 1")
   [ -n "$srcb" ] && [ -n "$srcp" ] && [ "$srcb" != "$srcp" ] || fail "builds of b ($srcb) and c-prep ($srcp) not told apart"
+}
+
+# sim_boot SECONDS [JSON-MEMBERS]: rig.json with a one-step profile of SECONDS
+# (plus extra top-level members, each ending in a comma), the board up, b and c-prep built.
+sim_boot() {
+  fault_rig_json "$@"
+  b sim up --boot-timeout 300
+  expect_status 0
+  build_b_and_prep
 }
 
 samples_of() { q "SELECT count(*) FROM samples JOIN steps ON samples.step_id = steps.id JOIN reps ON steps.rep_id = reps.id WHERE reps.run_id = $1"; }
@@ -136,23 +147,10 @@ sim_shared() {
   export BESRIG_SIM_DIR="$BESRIG_SHARED_BOARD"
   state="$BESRIG_SIM_DIR/ohm"
   trap sim_shared_finish EXIT
-  cat > "$work/rig.json" <<JSON
-{ ${2:-}
-  "board": { "kind": "sim", "sim_name": "ohm" },
-  "phase7": { "profile": "fault", "reps": 1 },
-  "profiles": { "fault": { "fresh_chip": "reload", "uptime_window_s": 3600,
-    "steps": [ { "name": "rx-4M", "direction": "rx", "rate_mbytes": 4, "streams": 1, "seconds": $1, "omit": 2 } ] } }
-}
-JSON
+  fault_rig_json "$@"
   b status --json
   [ "$status" -eq 0 ] || fail "the fixture's board does not answer: $err"
-  for p in b c-prep; do
-    b build --patch "$p"
-    expect_status 0
-  done
-  srcb=$(q "SELECT srcversion FROM builds WHERE patch = 'b' ORDER BY id DESC LIMIT 1")
-  srcp=$(q "SELECT srcversion FROM builds WHERE patch = 'c-prep' ORDER BY id DESC LIMIT 1")
-  [ -n "$srcb" ] && [ -n "$srcp" ] && [ "$srcb" != "$srcp" ] || fail "builds of b ($srcb) and c-prep ($srcp) not told apart"
+  build_b_and_prep
 }
 sim_shared_finish() {
   local rc=$?
