@@ -22,6 +22,8 @@ seed=${2:-$here/../shared/corpora/kernel-logs/logspec/linux_boot_005.log}
 target_mb=${3:-50}
 
 [ -x "$besrig" ] || { echo "triage_bench: no besrig binary at $besrig (build first)" >&2; exit 2; }
+# Absolute: besrig runs from the scratch directory (a relative path read as "0 reports").
+besrig=$(cd "$(dirname "$besrig")" && pwd)/$(basename "$besrig")
 [ -r "$seed" ] || { echo "triage_bench: cannot read $seed" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/besrig-bench.XXXXXX")
@@ -54,7 +56,8 @@ run_besrig() { (cd "$work" && HOME=$work XDG_CONFIG_HOME=$work/cfg BESRIG_CONFIG
 run_grep() { LC_ALL=C grep -E -c "$patterns" "$big" || true; }
 
 matches=$(run_grep)
-reports=$(run_besrig | grep -o '"reports": [0-9]*' | head -1 | cut -d' ' -f2)
+reports=$(run_besrig | grep -o '"reports": [0-9]*' | head -1 | cut -d' ' -f2) || true
+[ -n "$reports" ] || { echo "triage_bench: $besrig triage --json $big printed no report count (see it run by hand)" >&2; exit 2; }
 read -r grep_wall grep_cpu <<< "$(best_of_three run_grep)"
 read -r besrig_wall besrig_cpu <<< "$(best_of_three run_besrig)"
 
