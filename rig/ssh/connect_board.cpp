@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "util/error.hpp"
 #include "util/fs.hpp"
@@ -31,20 +32,25 @@ ssh::SshSettings ssh_settings_from(const RigConfig& config, const ConnectOptions
 
 Result<std::unique_ptr<Remote>, RemoteError> try_connect_board(const RigConfig& config, const ConnectOptions& options) {
     // A board busy under stress (or an emulated one on a loaded host) can let
-    // one handshake time out and answer the next: timeouts are retried up to
-    // timeouts.connect_attempts. A refusal, a host-key or an auth failure is
-    // returned at once: waiting does not heal those here (RealBoard waits for
-    // a booting board itself).
+    // one handshake time out and answer the next, and a board whose sshd is
+    // re-executing (SIGHUP) closes the connection mid-handshake and serves
+    // the next one: both are retried up to timeouts.connect_attempts, a
+    // closed handshake after a one-second pause. A refusal, a host-key or an
+    // auth failure is returned at once: waiting does not heal those here
+    // (RealBoard waits for a booting board itself).
     const int attempts = std::max(1, options.attempts > 0 ? options.attempts : config.timeouts.connect_attempts);
     const auto settings = ssh_settings_from(config, options);
     for (int attempt = 1;; ++attempt) {
         auto r = ssh::SshRemote::connect(settings);
         if (r) return std::unique_ptr<Remote>(std::move(r).value());
-        if (r.error().kind != RemoteErrorKind::Timeout || attempt >= attempts) {
+        const auto kind = r.error().kind;
+        const bool transient = kind == RemoteErrorKind::Timeout || kind == RemoteErrorKind::Disconnected;
+        if (!transient || attempt >= attempts) {
             auto e = r.error();
             if (attempt > 1) e.message += " (attempt " + std::to_string(attempt) + " of " + std::to_string(attempts) + ")";
             return fail(std::move(e));
         }
+        if (kind == RemoteErrorKind::Disconnected) std::this_thread::sleep_for(std::chrono::seconds(1));
     }
 }
 

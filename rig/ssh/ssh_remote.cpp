@@ -145,8 +145,10 @@ Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSett
                                     "no SSH handshake within " +
                                         format_seconds(static_cast<double>(cfg.connect_timeout.count()) / 1000.0) +
                                         " (timeouts.connect_s): the port answers but the board does not" + libssh});
-        return fail(RemoteError{kind == RemoteErrorKind::Disconnected ? RemoteErrorKind::Protocol : kind, where,
-                                "connect", "SSH handshake failed" + libssh});
+        if (kind == RemoteErrorKind::Disconnected)  // sshd restarting, or a forwarder with nothing behind it
+            return fail(RemoteError{kind, where, "connect",
+                                    "the board closed the connection during the SSH handshake" + libssh});
+        return fail(RemoteError{kind, where, "connect", "SSH handshake failed" + libssh});
     }
     auto key = verify_host_key(s.get(), cfg.policy, cfg.known_hosts, cfg.host, cfg.port, where);
     if (!key) return fail(key.error());

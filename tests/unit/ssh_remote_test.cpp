@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "rig/ssh/connect_board.hpp"
 #include "tests/support/local_sshd.hpp"
@@ -157,6 +158,42 @@ TEST_F(SshRemoteTest, SilentPortIsTimeoutKindNotRefused) {
     EXPECT_NE(e.message.find("timeouts.connect_s"), std::string::npos) << e.describe();
     EXPECT_NE(e.message.find("attempt 2 of 2"), std::string::npos) << e.describe();
     EXPECT_GE(took, std::chrono::milliseconds(1900)) << "the second attempt did not wait its own deadline";
+}
+
+TEST_F(SshRemoteTest, HandshakeClosedByTheBoardIsRetriedAsDisconnected) {
+    // A listener that accepts and at once closes every connection, as sshd
+    // does while it re-executes on SIGHUP (or QEMU's forwarder with no guest
+    // port behind it): the kind is Disconnected (a link failure, retried),
+    // not a protocol error, and each attempt is counted.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    std::atomic<int> accepted{0};
+    std::thread closer([&] {
+        for (int i = 0; i < 2; ++i) {
+            const int c = ::accept(fd, nullptr, nullptr);
+            if (c < 0) return;
+            ++accepted;
+            ::close(c);
+        }
+    });
+    auto config = sshd_.rig_config();
+    config.board.mgmt.port = ntohs(a.sin_port);
+    config.timeouts.connect_s = 5;
+    config.timeouts.connect_attempts = 2;
+    const auto e = connect_error(config);
+    ::shutdown(fd, SHUT_RDWR);  // unblocks accept() if an attempt never came
+    closer.join();
+    ::close(fd);
+    EXPECT_EQ(e.kind, RemoteErrorKind::Disconnected) << e.describe();
+    EXPECT_NE(e.message.find("closed the connection during the SSH handshake"), std::string::npos) << e.describe();
+    EXPECT_NE(e.message.find("attempt 2 of 2"), std::string::npos) << e.describe();
+    EXPECT_EQ(accepted.load(), 2);
 }
 
 TEST_F(SshRemoteTest, WrongKeyIsAuthKind) {
