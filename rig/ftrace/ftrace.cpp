@@ -44,7 +44,12 @@ Ftrace::Ftrace(Remote& remote, const FtraceConfig& config, double command_timeou
       timeout_(std::chrono::milliseconds(static_cast<long long>(command_timeout_s * 1000))) {}
 
 std::string Ftrace::run(const std::string& script, const std::vector<std::string>& args) {
-    auto r = remote_.run_script(std::string(k_find) + script, args, timeout_);
+    return run(script, args, timeout_);
+}
+
+std::string Ftrace::run(const std::string& script, const std::vector<std::string>& args,
+                        std::chrono::milliseconds timeout) {
+    auto r = remote_.run_script(std::string(k_find) + script, args, timeout);
     if (!r) throw_infra("ftrace: " + r.error().describe());
     if (r->exit_status != 0)
         throw_infra("ftrace on " + remote_.where() + ": " + printable(trim(r->err.empty() ? r->out : r->err)));
@@ -97,10 +102,14 @@ echo 1 > "$T/tracing_on"
 
 std::map<std::string, std::int64_t> Ftrace::take_counts() {
     if (!armed_) return {};
+    const auto now_t = std::chrono::steady_clock::now();
+    if (counts_paused_until_ && now_t < *counts_paused_until_) return {};
     std::string text;
     try {
-        text = run(std::string("cat \"$T/") + k_hist_event + "/hist\"\n", {});
+        text = run(std::string("cat \"$T/") + k_hist_event + "/hist\"\n", {}, std::min(timeout_, k_count_read_timeout));
+        counts_paused_until_.reset();
     } catch (const Error&) {
+        counts_paused_until_ = std::chrono::steady_clock::now() + k_count_backoff;
         return {};  // a missed second is "not measured", never zero
     }
     const auto now = parse_function_hist(text);

@@ -4,11 +4,17 @@
 //    dispatches per second of sdio_rx_work / sdio_tx_work / bes2600_bh_work
 //    are counted in the kernel (no event stream over SSH, nothing lost to a
 //    full ring buffer);
-//  - take_counts: read the histogram, return the increase since last time;
+//  - take_counts: read the histogram, return the increase since last time.
+//    It runs on the sample path once a second, so it must never stall it: each
+//    read has a deadline of k_count_read_timeout (not timeouts.command_s), and
+//    after a failed read none is tried for k_count_backoff (a board whose
+//    link is dead would otherwise block every sample for a whole deadline);
+//    the seconds skipped are "not measured", never zero;
 //  - freeze: tracing_on=0 at the first failure and at the end, then the
 //    buffer and per-CPU overrun counts are saved as run artifacts.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -32,6 +38,8 @@ public:
     // Increase of each configured work function's dispatch count since the
     // previous call (the first call after arm() counts from arm()).
     std::map<std::string, std::int64_t> take_counts();
+    static constexpr std::chrono::milliseconds k_count_read_timeout{3000};
+    static constexpr std::chrono::milliseconds k_count_backoff{10000};
     // tracing_on=0; returns the trace buffer text.
     std::string freeze_and_read();
     // Ring-buffer overruns summed over CPUs (events the buffer dropped).
@@ -43,11 +51,13 @@ public:
 
 private:
     std::string run(const std::string& script, const std::vector<std::string>& args);
+    std::string run(const std::string& script, const std::vector<std::string>& args, std::chrono::milliseconds timeout);
     Remote& remote_;
     FtraceConfig config_;
     std::chrono::milliseconds timeout_;
     bool armed_ = false;
     std::map<std::string, std::int64_t> last_;
+    std::optional<std::chrono::steady_clock::time_point> counts_paused_until_;
 };
 
 }  // namespace besrig

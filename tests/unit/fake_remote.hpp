@@ -21,6 +21,7 @@ public:
     };
     std::vector<Rule> rules;
     std::vector<std::string> calls;
+    std::vector<std::chrono::milliseconds> timeouts;  // of each run / run_script call
 
     Result<RemoteOutput, RemoteError> answer(const std::string& text) {
         calls.push_back(text);
@@ -31,11 +32,13 @@ public:
         }
         return RemoteOutput{0, "", "", 0.01};
     }
-    Result<RemoteOutput, RemoteError> run(const std::vector<std::string>& argv, std::chrono::milliseconds) override {
+    Result<RemoteOutput, RemoteError> run(const std::vector<std::string>& argv, std::chrono::milliseconds t) override {
+        timeouts.push_back(t);
         return answer(shell_join(argv));
     }
     Result<RemoteOutput, RemoteError> run_script(const std::string& script, const std::vector<std::string>& args,
-                                                 std::chrono::milliseconds) override {
+                                                 std::chrono::milliseconds t) override {
+        timeouts.push_back(t);
         return answer(script + " -- " + shell_join(args));
     }
     Result<int, RemoteError> stream(const std::vector<std::string>& argv, const StreamOptions& o) override {

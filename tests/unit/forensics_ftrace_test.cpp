@@ -50,6 +50,28 @@ TEST(Ftrace, CountsAreIncreasesSinceLastRead) {
     EXPECT_EQ(c.at("sdio_tx_work"), 0);
 }
 
+TEST(Ftrace, CountReadsHaveAShortDeadlineAndBackOffAfterAFailure) {
+    // take_counts runs on the sample path: one read may not hold it for
+    // timeouts.command_s, and a dead link may not cost every sample a deadline.
+    FakeRemote remote;
+    remote.rules.push_back({"tracing_on", 0, "hist\n", "", std::nullopt});
+    FtraceConfig cfg;
+    cfg.enabled = true;
+    cfg.work_functions = {"sdio_rx_work"};
+    Ftrace ft(remote, cfg, 30);
+    std::string why;
+    ASSERT_TRUE(ft.arm(why)) << why;
+    remote.rules.insert(remote.rules.begin(), {"/hist", 0, "", "", RemoteErrorKind::Timeout});
+    const auto before = remote.calls.size();
+    EXPECT_TRUE(ft.take_counts().empty());  // not measured, not zero
+    ASSERT_EQ(remote.calls.size(), before + 1);
+    EXPECT_LE(remote.timeouts.back(), Ftrace::k_count_read_timeout);
+    // The link heals at once, but the next reads wait out the back-off.
+    remote.rules[0] = {"/hist", 0, "{ function: [ffff] sdio_rx_work [bes2600] } hitcount: 7\n", "", std::nullopt};
+    for (int i = 0; i < 5; ++i) EXPECT_TRUE(ft.take_counts().empty());
+    EXPECT_EQ(remote.calls.size(), before + 1) << "a read was tried inside the back-off";
+}
+
 TEST(Ftrace, BoardWithoutTracefsIsReportedNotFatal) {
     FakeRemote remote;
     remote.rules.push_back({"tracing_on", 3, "", "no tracefs at /sys/kernel/tracing or /sys/kernel/debug/tracing", std::nullopt});
