@@ -1,5 +1,6 @@
 #include "rig/board/deploy.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -157,15 +158,46 @@ void deploy_module(Remote& remote, const RigConfig& config, const ModuleBuild& b
     state.install_seconds = Steps::since(t_install);
 
     steps.run("depmod", [&] {
-        // modules.dep matters for autoload at the next boot, not for us (we
-        // insmod by path), and depmod -a can take minutes on a slow board: it
-        // runs detached, and its absence is tolerated.
-        static const std::string script =
-            "command -v depmod >/dev/null 2>&1 || { echo absent; exit 0; }; "
-            "depmod -a \"$1\" </dev/null >/dev/null 2>&1 & echo started";
-        auto r = remote.run_script(script, {state.release}, cmd_timeout);
+        // The module index (modules.dep, aliases) matters for autoload at the
+        // next boot, not for us (we insmod by path). It must never run during
+        // the stress that follows: a detached `depmod -a` took over a minute
+        // of the emulated board's CPU and overlapped every rep. So it runs
+        // only when the index would change -- the path is not indexed yet, or
+        // the module's dependencies or aliases differ from the one it
+        // replaces -- and then to the end, before the module is loaded.
+        // Absent depmod is tolerated, and a module installed outside
+        // /lib/modules/RELEASE is not indexed (depmod would not see it).
+        static const std::string script = R"SH(command -v depmod >/dev/null 2>&1 || { echo absent; exit 0; }
+rel=$1 target=$2 prev=$3
+case $target in
+  /lib/modules/"$rel"/*) rp=${target#/lib/modules/"$rel"/} ;;
+  /usr/lib/modules/"$rel"/*) rp=${target#/usr/lib/modules/"$rel"/} ;;
+  *) echo outside; exit 0 ;;
+esac
+dep=/lib/modules/$rel/modules.dep
+if [ -n "$prev" ] && [ -f "$prev" ] && [ -f "$dep" ] && command -v modinfo >/dev/null 2>&1 &&
+   awk -F: -v p="$rp" '$1 == p { found = 1 } END { exit !found }' "$dep"; then
+  # kmod's modinfo takes only *.ko names as paths: the kept file is linked as one.
+  d=$(mktemp -d) && ln -s "$prev" "$d/prev.ko" &&
+    new=$(modinfo -F depends "$target" && modinfo -F alias "$target") &&
+    old=$(modinfo -F depends "$d/prev.ko" && modinfo -F alias "$d/prev.ko") &&
+    [ "$new" = "$old" ] && same=1
+  [ -n "$d" ] && rm -rf "$d"
+  [ -n "${same:-}" ] && { echo unchanged; exit 0; }
+fi
+depmod -a "$rel" </dev/null && echo indexed)SH";
+        const auto t0 = Clock::now();
+        auto r = remote.run_script(script, {state.release, target, state.previous},
+                                   std::max(cmd_timeout, milliseconds(600'000)));
         if (!r) throw_infra("depmod: " + r.error().describe());
-        if (r->out.find("absent") != std::string::npos) steps.note("depmod", "no depmod on the board (tolerated)");
+        if (r->exit_status != 0)
+            throw_infra("depmod -a " + state.release + " failed on the board (exit " + std::to_string(r->exit_status) +
+                        "): " + printable(trim(r->err)));
+        const auto out = trim(r->out);
+        if (out == "absent") steps.note("depmod", "no depmod on the board (tolerated)");
+        else if (out == "outside") steps.note("depmod", target + " is outside /lib/modules/" + state.release + ": depmod does not index it");
+        else if (out == "unchanged") steps.note("depmod", "module index unchanged (same path, dependencies and aliases): not rebuilt");
+        else steps.note("depmod", "module index rebuilt (new path, dependencies or aliases)", Steps::since(t0));
         return 0;
     });
 

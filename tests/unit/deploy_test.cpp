@@ -86,6 +86,11 @@ TEST_F(DeployOverSshTest, InstallsVerifiedAndKeepsThePreviousFile) {
     for (const auto& r : log_) names.push_back(r.step);
     for (const char* step : {"release", "space", "upload", "verify", "install", "depmod"})
         EXPECT_NE(std::find(names.begin(), names.end(), step), names.end()) << step;
+    // A target outside /lib/modules/RELEASE: no depmod of this host's index.
+    const auto outside = std::find_if(log_.begin(), log_.end(), [](const StepRecord& r) {
+        return r.step == "depmod" && r.message.find("depmod does not index it") != std::string::npos;
+    });
+    EXPECT_NE(outside, log_.end()) << "depmod ran for a module outside /lib/modules";
     std::printf("upload %.3f s, verify %.3f s, install %.3f s for %s\n", s2.upload_seconds, s2.verify_seconds,
                 s2.install_seconds, format_bytes(std::filesystem::file_size(b2.path)).c_str());
 }
