@@ -1,4 +1,4 @@
-// besrig sim up|down|status|console|link|freeze|thaw — the simulated board (BRIEF §8).
+// besrig sim up|down|status|console|link|freeze|thaw|cpus — the simulated board (BRIEF §8).
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
@@ -11,6 +11,7 @@
 #include "sim/board.hpp"
 #include "sim/qemu_command.hpp"
 #include "sim/state.hpp"
+#include "sim/vcpu_dump.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 #include "util/table.hpp"
@@ -27,6 +28,7 @@ struct SimOptions {
     std::size_t lines = 30;
     std::string link;
     std::string link_state;
+    int stack_words = 256;
 };
 
 std::string board_name(Context& ctx, const SimOptions& o) {
@@ -185,6 +187,52 @@ int sim_freeze(Context& ctx, const SimOptions& o, bool freeze) {
     return 0;
 }
 
+std::string hex64(std::uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+// The emulator's view of each vCPU (sim/vcpu_dump.hpp): for a board that no
+// longer answers, where its CPUs are stuck.
+int sim_cpus(Context& ctx, const SimOptions& o) {
+    LocalProcessRunner runner;
+    auto board = make_board(ctx, o, runner);
+    auto qmp = connect_qmp(board);
+    auto hmp = [&](const std::string& command) {
+        auto r = qmp.execute("human-monitor-command", {{"command-line", command}});
+        if (!r) throw_infra(r.error().describe());
+        return r->is_string() ? r->get<std::string>() : std::string();
+    };
+    const auto symbols = KernelSymbols::load(board.kallsyms_file());
+    const auto name = [&](std::uint64_t a) {
+        const auto n = symbols.name(a);
+        return n ? *n : std::string("?");
+    };
+    const auto cpus = parse_info_registers(hmp("info registers -a"));
+    if (cpus.empty()) throw_infra("board " + board.name() + ": QEMU reported no vCPU registers");
+    ctx.console.result("board " + board.name() + ": " + std::to_string(cpus.size()) + " vCPU(s); symbols from " +
+                       (symbols.empty() ? std::string("nowhere (no kallsyms saved at boot)")
+                                        : board.kallsyms_file().string()));
+    for (const auto& c : cpus) {
+        ctx.console.result("CPU#" + std::to_string(c.index) + ": " + (c.cpl == 0 ? "kernel" : "user space") +
+                           (c.halted ? ", halted (idle)" : ", running") +
+                           (c.interrupts_enabled() ? ", interrupts on" : ", INTERRUPTS OFF") + ", RIP " +
+                           hex64(c.rip) + (c.cpl == 0 ? " " + name(c.rip) : std::string()) + ", RSP " + hex64(c.rsp));
+        if (c.cpl != 0) continue;
+        // Kernel text words on the stack, most recent first: a rough backtrace.
+        int shown = 0;
+        for (const auto w : parse_memory_words(hmp("x /" + std::to_string(o.stack_words) + "gx 0x" + hex64(c.rsp)))) {
+            if (w < 0xffffffff80000000ULL) continue;
+            const auto n = symbols.name(w);
+            if (!n && !symbols.empty()) continue;
+            ctx.console.result("    " + hex64(w) + " " + (n ? *n : std::string("?")));
+            if (++shown >= 40) break;
+        }
+    }
+    return 0;
+}
+
 }  // namespace
 
 void add_sim_commands(CLI::App& app, Context& ctx) {
@@ -225,6 +273,14 @@ void add_sim_commands(CLI::App& app, Context& ctx) {
     auto* freeze = sim->add_subcommand("freeze", "Fault lever: freeze the whole board (QMP stop)");
     name_option(freeze);
     freeze->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return sim_freeze(ctx, *opts, true); }; });
+    auto* cpus = sim->add_subcommand(
+        "cpus", "Each vCPU as QEMU sees it (halted?, interrupts?, RIP) and the kernel text on its stack, named "
+                "from the kallsyms saved at boot: where a board that no longer answers is stuck");
+    name_option(cpus);
+    cpus->add_option("--stack-words", opts->stack_words, "Stack words read per vCPU")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    cpus->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return sim_cpus(ctx, *opts); }; });
     auto* thaw = sim->add_subcommand("thaw", "Undo freeze (QMP cont)");
     name_option(thaw);
     thaw->callback([&ctx, opts] { ctx.action = [&ctx, opts] { return sim_freeze(ctx, *opts, false); }; });

@@ -266,6 +266,15 @@ bool SimBoard::wait_for_ssh(pid_t pid, Clock::time_point deadline, std::string& 
     return false;
 }
 
+void SimBoard::save_kallsyms() {
+    // Best effort, after boot_seconds is taken: `besrig sim cpus` names the
+    // addresses of a board that no longer answers with this snapshot.
+    const auto r = runner_.run(ProcessSpec{ssh_argv({"cat", "/proc/kallsyms"}), std::nullopt, {}, seconds(60), {}});
+    std::error_code ec;
+    if (r.success() && !r.out.empty()) write_file_atomic(kallsyms_file(), r.out);
+    else std::filesystem::remove(kallsyms_file(), ec);
+}
+
 void SimBoard::write_rig_config(int port, const std::string& release) {
     // "[127.0.0.1]:PORT ssh-ed25519 AAAA..." — the board's own key, nothing else.
     const auto host_key = split(std::string(trim(read_file(dir_ / "board" / "ssh_host_ed25519_key.pub"))), ' ');
@@ -342,6 +351,7 @@ SimUpResult SimBoard::up(const SimUpOptions& options, const std::function<void(c
     result.kernel_release = release_seen;
     result.rig_config = rig_config();
     result.ssh_command = shell_join(ssh_argv({}));
+    save_kallsyms();
     auto record = read_json_or_empty(dir_ / "board.json");
     record["boot_seconds"] = result.boot_seconds;
     write_file_atomic(dir_ / "board.json", record.dump(2));

@@ -75,6 +75,8 @@ public:
     std::filesystem::path console_log() const { return dir_ / "console.log"; }
     std::filesystem::path qmp_socket() const { return dir_ / "qmp.sock"; }
     std::filesystem::path rig_config() const { return dir_ / "rig.json"; }
+    // /proc/kallsyms of the board's kernel, saved at boot (see sim/vcpu_dump.hpp).
+    std::filesystem::path kallsyms_file() const { return dir_ / "kallsyms"; }
 
 private:
     std::optional<pid_t> live_pid();  // the board's QEMU, verified (not a reused PID)
@@ -84,6 +86,7 @@ private:
                      int& port);
     bool wait_for_ssh(pid_t pid, std::chrono::steady_clock::time_point deadline, std::string& release_seen);
     void write_rig_config(int port, const std::string& release);
+    void save_kallsyms();
     void kill_now(pid_t pid);
     void forget_process();
 

@@ -5,7 +5,9 @@ namespace besrig {
 std::vector<std::string> qemu_argv(const QemuSpec& spec) {
     const std::string state = spec.state_dir.string();
     const std::string port = std::to_string(spec.ssh_port);
-    std::string append = "console=ttyS0,115200 loglevel=4 mitigations=off tsc=reliable no_timer_check";
+    // nokaslr: kernel addresses are the same at every boot of a kernel, so a
+    // vCPU dump (`besrig sim cpus`) reads against any saved /proc/kallsyms.
+    std::string append = "console=ttyS0,115200 loglevel=4 mitigations=off tsc=reliable no_timer_check nokaslr";
     if (!spec.extra_append.empty()) append += " " + spec.extra_append;
     // TCG's translation cache defaults to 1 GiB per board; a quarter is plenty here.
     const std::string accel = spec.accel == "tcg" ? "tcg,tb-size=256" : spec.accel;

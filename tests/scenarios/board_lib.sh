@@ -8,6 +8,8 @@
 #                      without it (run by hand), one of this scenario's own
 #                      in $work/sim; sets BESRIG_SIM_DIR, state, own_board
 #   boot_own_board     `besrig sim up` when attach_board found no shared board
+#   fail MESSAGE       harness.sh's fail, plus the console tail and `besrig sim
+#                      cpus` when the board's kernel reported a lockup
 #   b ARGS...          besrig with this scenario's config ($work/rig.json)
 #   q SQL              one query on this scenario's store; waits up to 5 s
 #                      for a writer's lock (the run in the background writes)
@@ -53,6 +55,19 @@ boot_own_board() {
   b sim up --boot-timeout 300
   expect_status 0
 }
+
+# A failing scenario on a board whose kernel reported a lockup or stall also
+# prints the console's tail and where each vCPU is (`besrig sim cpus`): the
+# CI log is all that is left of the board afterwards.
+board_lockup_report() {
+  [ -n "${state:-}" ] && [ -f "$state/console.log" ] || return 0
+  grep -qE "soft lockup|self-detected stall|rcu_preempt detected stalls|blocked for more than" "$state/console.log" || return 0
+  echo "--- the board's kernel reported a lockup: last console lines of $state/console.log ---" >&2
+  tail -n 40 "$state/console.log" >&2
+  echo "--- besrig sim cpus ---" >&2
+  "$BESRIG" sim cpus --name "$(basename "$state")" >&2 2>&1 || true
+}
+fail() { echo "FAIL [$scenario]: $*" >&2; board_lockup_report; exit 1; }
 
 b() { run_besrig --config "$work/rig.json" "$@"; }
 q() { sqlite3 -cmd ".timeout 5000" "$db" "$1"; }
