@@ -265,12 +265,28 @@ Result<RemoteOutput, RemoteError> SshRemote::run_script(const std::string& scrip
     return run_command(shell_join(argv), timeout);
 }
 
+std::vector<std::string> ends_with_stdin(const std::vector<std::string>& argv) {
+    // The command runs in the background of a small shell whose watcher
+    // waits for the channel's stdin to end; when it does (we sent EOF, or
+    // the channel is gone) the command gets SIGTERM. Stdin is kept on fd 3
+    // (a background job's own stdin is /dev/null); only the watcher holds
+    // it, so a command that ends by itself closes the channel as before.
+    // The exit status is the command's, through `wait`.
+    static const std::string script =
+        "exec 3<&0 </dev/null; \"$@\" 3<&- & p=$!; "
+        "{ cat <&3 >/dev/null; kill -TERM $p; } >/dev/null 2>&1 & exec 3<&-; wait $p";
+    std::vector<std::string> wrapped{"sh", "-c", script, "besrig"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return wrapped;
+}
+
 Result<int, RemoteError> SshRemote::stream(const std::vector<std::string>& argv, const StreamOptions& options) {
     LineSplitter out(options.on_stdout);
     LineSplitter err(options.on_stderr);
     Sinks sinks{[&](const char* d, std::size_t n) { out.feed(d, n); },
                 [&](const char* d, std::size_t n) { err.feed(d, n); }};
-    auto end = exec(shell_join(argv), sinks, ExecLimits{options.timeout, &options.keep_going, options.link_grace});
+    auto end = exec(shell_join(ends_with_stdin(argv)), sinks,
+                    ExecLimits{options.timeout, &options.keep_going, options.link_grace});
     out.finish();
     err.finish();
     if (!end) return fail(end.error());

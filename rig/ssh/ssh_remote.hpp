@@ -34,6 +34,12 @@ struct SshSettings {
     std::chrono::milliseconds keepalive{2000};  // 0: no keepalives
 };
 
+// argv wrapped so that it ends when the channel's stdin ends: besrig stops a
+// streamed command by sending EOF (and SIGTERM, which OpenSSH refuses for a
+// root session: "session signalling requires privilege separation", so an
+// iperf3 client would run on to its -t and meet the next one).
+std::vector<std::string> ends_with_stdin(const std::vector<std::string>& argv);
+
 class SshRemote final : public Remote {
 public:
     static Result<std::unique_ptr<SshRemote>, RemoteError> connect(const SshSettings& settings);

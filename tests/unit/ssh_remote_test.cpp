@@ -284,12 +284,35 @@ TEST_F(SshRemoteTest, KeepGoingFalseEndsALongCommand) {
     int polls = 0;
     StreamOptions o;
     o.keep_going = [&] { return ++polls < 5; };
-    auto r = remote->stream({"sleep", "100"}, o);
+    // A duration no other process here uses: the command must be gone from
+    // this host (the test sshd's board) soon after the stop, even when the
+    // session is root's and sshd refuses to deliver the signal.
+    auto r = remote->stream({"sleep", "1003.25"}, o);
     ASSERT_TRUE(r.ok()) << r.error().describe();
     EXPECT_EQ(*r, -1);
     EXPECT_GE(polls, 5);
     auto after = remote->run({"echo", "ok"}, 20s);
     ASSERT_TRUE(after.ok()) << after.error().describe();
+    bool gone = false;
+    for (int i = 0; i < 50 && !gone; ++i) {
+        gone = std::system("pgrep -f 'sleep 1003[.]25' >/dev/null") != 0;  // [.]: not this shell's own line
+        if (!gone) std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_TRUE(gone) << "the stopped command still runs on the board";
+    (void)std::system("pkill -f 'sleep 1003[.]25'");
+}
+
+TEST_F(SshRemoteTest, StreamedCommandKeepsItsExitStatusAndOutput) {
+    auto remote = connect_trusted();
+    ASSERT_TRUE(remote);
+    std::vector<std::string> out;
+    StreamOptions o;
+    o.on_stdout = [&](const std::string& line) { out.push_back(line); };
+    o.timeout = 20s;
+    auto r = remote->stream({"sh", "-c", "echo \"$1\"; exit 7", "sh", "a b; $(c)"}, o);
+    ASSERT_TRUE(r.ok()) << r.error().describe();
+    EXPECT_EQ(*r, 7);
+    EXPECT_EQ(out, (std::vector<std::string>{"a b; $(c)"}));
 }
 
 TEST_F(SshRemoteTest, UploadDownloadRoundTripKeepsEveryByte) {
