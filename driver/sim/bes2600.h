@@ -194,6 +194,7 @@ void bes2600_fw_free(struct bes2600_common *hw_priv);
 ktime_t bes2600_fw_grant_time(struct bes2600_common *hw_priv, ktime_t arrival);
 void bes2600_fw_ack(struct bes2600_common *hw_priv, ktime_t t_free, int credit);
 void bes2600_fw_input(struct bes2600_common *hw_priv, struct sk_buff *skb);
+bool bes2600_fw_backlog(struct bes2600_common *hw_priv);
 bool bes2600_fw_ready(struct bes2600_common *hw_priv);
 struct sk_buff *bes2600_fw_read(struct bes2600_common *hw_priv);
 void bes2600_fw_stop(struct bes2600_common *hw_priv);

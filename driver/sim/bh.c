@@ -227,8 +227,20 @@ static void bh_wedge(struct bes2600_common *hw_priv)
 }
 
 /*
+ * Confirms the chip already gave back that the host has not handled yet:
+ * read from the chip and waiting for bh, or still owed by the chip model
+ * (bes2600_fw_backlog).  Then the host is late (on the emulated board, a
+ * vCPU the host machine stalled for seconds), not the chip silent.
+ */
+static bool bh_host_backlog(struct bes2600_common *hw_priv)
+{
+	return !skb_queue_empty(&hw_priv->bh_rx_q) || bes2600_fw_backlog(hw_priv);
+}
+
+/*
  * The LMAC answers every frame it holds within confirm_latency_us.  Work
- * outstanding and no confirm for lmac_timeout_ms: the chip is gone.
+ * outstanding, nothing of the chip's waiting on the host, and no confirm for
+ * lmac_timeout_ms: the chip is gone.
  */
 void bes2600_bh_lmac_active_monitor(struct work_struct *work)
 {
@@ -250,7 +262,7 @@ void bes2600_bh_lmac_active_monitor(struct work_struct *work)
 		}
 	} else if (bes2600_bh_idle(hw_priv)) {
 		WRITE_ONCE(hw_priv->last_confirm, jiffies);
-	} else if (time_after(jiffies, last + timeout)) {
+	} else if (time_after(jiffies, last + timeout) && !bh_host_backlog(hw_priv)) {
 		last_report = jiffies;
 		atomic64_inc(&hw_priv->st.link_breaks);
 		pr_err("bes2600: %s: link break between lmac and host (no confirm for %u ms, hw_bufs_used=%d, wsm_tx_pending=%d)\n",

@@ -206,6 +206,26 @@ void bes2600_fw_ack(struct bes2600_common *hw_priv, ktime_t t_free, int credit)
 		bes2600_queue_sdio(hw_priv, &hw_priv->sdio_rx_work);
 }
 
+/*
+ * Confirms the chip owes but the host has not taken: due in the chip's input
+ * buffers for more than 100 ms (its interrupt timer ran late), or waiting in
+ * its output queue.  The chip answered; the host side is late.
+ */
+bool bes2600_fw_backlog(struct bes2600_common *hw_priv)
+{
+	struct bes2600_fw *fw = &hw_priv->fw;
+	ktime_t late = ktime_sub_ms(ktime_get(), 100);
+	struct sk_buff *head;
+	bool backlog;
+
+	spin_lock_bh(&fw->lock);
+	head = skb_peek(&fw->held);
+	backlog = !skb_queue_empty(&fw->out) ||
+		  (head && !fw->halted && ktime_before(bes2600_cb(head)->due, late));
+	spin_unlock_bh(&fw->lock);
+	return backlog;
+}
+
 bool bes2600_fw_ready(struct bes2600_common *hw_priv)
 {
 	return !READ_ONCE(hw_priv->fw.halted);
