@@ -14,11 +14,9 @@
 # (log) of it to lie inside +50..+90 %. With N=2 Welch's df is 1-2 (t = 6.3 to
 # 2.9): one run's reps scattering by 2 % already give ±9..13 %. With N=3 df is
 # 2-4 (t = 2.9 to 2.1), which decides it while reps agree within ~5 %.
-# Not reached on a loaded host: at load 6-10 (2026-11-26) the CPU-starved
-# guest's reps scattered by 10-30 %, b drifted by up to 18 % between the
-# baseline and its own Phase 7 run, and all three runs ended INCONCLUSIVE
-# ([+62, +159] %, [+28, +104] %, [+25, +53] %), failing the last check,
-# which names why. Runtime at that load: 490-660 s, over the 6 min aimed at.
+# Not reached on a loaded host: at load 6-9 (2026-11-26) the CPU-starved
+# guest's reps scattered by 10-30 % and the two runs ended INCONCLUSIVE
+# ([+28, +104] %, [+62, +159] %), failing the last check, which names why.
 # On a board of its own (ctest gives it no BESRIG_SHARED_BOARD; see
 # tests/scenarios/CMakeLists.txt), with the fixture module_builds' builds.
 . "$(dirname "$0")/harness.sh"
