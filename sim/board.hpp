@@ -38,7 +38,7 @@ struct SimStatus {
 
 struct SimUpOptions {
     std::chrono::seconds boot_timeout{120};
-    std::string memory = "512M";
+    std::string memory = "1G";
     int cpus = 2;
     int first_port = 10022;   // first SSH port tried; the next free one is taken
     std::optional<int> ssh_port;  // exactly this port (fail if taken)

@@ -24,7 +24,7 @@ struct QemuSpec {
     std::filesystem::path kernel;      // /boot/vmlinuz-<release>
     std::filesystem::path initrd;
     int ssh_port = 0;                  // 127.0.0.1:<ssh_port> -> board enu1:22
-    std::string memory = "512M";
+    std::string memory = "1G";
     int cpus = 2;
     std::string accel = "tcg";
     std::string extra_append;          // more kernel command line

@@ -165,9 +165,10 @@ void deploy_module(Remote& remote, const RigConfig& config, const ModuleBuild& b
         // stress that followed. Now it runs only when the index would change
         // -- the path is not indexed yet (a first install), or the module's
         // dependencies or aliases differ from the one it replaces -- and then
-        // detached at the lowest priority, noted in the deploy log. A module
-        // installed outside /lib/modules/RELEASE is not indexed (depmod would
-        // not see it), and an absent depmod is tolerated.
+        // detached at the lowest priority and one at a time (a 512 MB emulated
+        // board ran out of memory with depmods piled up), noted in the deploy
+        // log. A module installed outside /lib/modules/RELEASE is not indexed
+        // (depmod would not see it), and an absent depmod is tolerated.
         static const std::string script = R"SH(command -v depmod >/dev/null 2>&1 || { echo absent; exit 0; }
 rel=$1 target=$2 prev=$3
 case $target in
@@ -186,7 +187,12 @@ if [ -n "$prev" ] && [ -f "$prev" ] && [ -f "$dep" ] && command -v modinfo >/dev
   [ -n "$d" ] && rm -rf "$d"
   [ -n "${same:-}" ] && { echo unchanged; exit 0; }
 fi
-nice -n 19 depmod -a "$rel" </dev/null >/dev/null 2>&1 &
+# One depmod at a time (each holds the whole index in memory): later ones queue.
+if command -v flock >/dev/null 2>&1; then
+  (flock 9 && nice -n 19 depmod -a "$rel") 9>/tmp/.besrig-depmod.lock </dev/null >/dev/null 2>&1 &
+else
+  nice -n 19 depmod -a "$rel" </dev/null >/dev/null 2>&1 &
+fi
 echo started)SH";
         auto r = remote.run_script(script, {state.release, target, state.previous}, cmd_timeout);
         if (!r) throw_infra("depmod: " + r.error().describe());
