@@ -30,6 +30,24 @@ std::string read_text(const std::filesystem::path& p) {
     return s.str();
 }
 
+// A listening TCP socket on 127.0.0.1 with a port of the kernel's choosing
+// (that speaks no SSH); -1 when it cannot be made.
+int loopback_listener(int& port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 || ::listen(fd, 4) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    port = ntohs(a.sin_port);
+    return fd;
+}
+
 class SshRemoteTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -138,16 +156,11 @@ TEST_F(SshRemoteTest, ClosedPortIsRefusedKind) {
 TEST_F(SshRemoteTest, SilentPortIsTimeoutKindNotRefused) {
     // A listener that never speaks SSH: the kernel completes the TCP
     // handshake from the backlog, the banner never comes.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
-    ASSERT_EQ(::listen(fd, 4), 0);
-    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    int port = 0;
+    const int fd = loopback_listener(port);
+    ASSERT_GE(fd, 0) << "cannot listen on 127.0.0.1";
     auto config = sshd_.rig_config();
-    config.board.mgmt.port = ntohs(a.sin_port);
+    config.board.mgmt.port = port;
     config.timeouts.connect_s = 1;
     config.timeouts.connect_attempts = 2;  // a handshake timeout is retried, then reported with the count
     const auto started = std::chrono::steady_clock::now();
@@ -165,14 +178,9 @@ TEST_F(SshRemoteTest, HandshakeClosedByTheBoardIsRetriedAsDisconnected) {
     // does while it re-executes on SIGHUP (or QEMU's forwarder with no guest
     // port behind it): the kind is Disconnected (a link failure, retried),
     // not a protocol error, and each attempt is counted.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
-    ASSERT_EQ(::listen(fd, 4), 0);
-    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    int port = 0;
+    const int fd = loopback_listener(port);
+    ASSERT_GE(fd, 0) << "cannot listen on 127.0.0.1";
     std::atomic<int> accepted{0};
     std::thread closer([&] {
         for (int i = 0; i < 2; ++i) {
@@ -183,7 +191,7 @@ TEST_F(SshRemoteTest, HandshakeClosedByTheBoardIsRetriedAsDisconnected) {
         }
     });
     auto config = sshd_.rig_config();
-    config.board.mgmt.port = ntohs(a.sin_port);
+    config.board.mgmt.port = port;
     config.timeouts.connect_s = 5;
     config.timeouts.connect_attempts = 2;
     const auto e = connect_error(config);
