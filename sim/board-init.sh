@@ -57,6 +57,29 @@ AcceptEnv LANG LC_*
 LogLevel INFO
 CFG
 
+# Pin the static keys the rig flips at run time, so the kernel never
+# live-patches its text while the other vCPU runs it. Under QEMU TCG (multi-
+# threaded) a text_poke_bp() on one vCPU can leave the other looping on a
+# stale int3 with interrupts off: RCU stall, board dead. Seen on a quiet
+# host at the end of a baseline rep, `besrig sim cpus`: CPU#1 at
+# asm_exc_int3 above netif_receive_skb_list_internal+0x59 (the
+# netstamp_needed_key branch, which every `ping` of the data-path probe
+# flips: iputils sets SO_TIMESTAMP), CPU#0 idle. The real board has no such
+# emulator bug, so this lives here, not in the rig.
+#  - netstamp_needed_key: a ping that keeps its SO_TIMESTAMP socket open
+#    (one echo to itself per day) holds the key on;
+#  - the workqueue_execute_start tracepoint the rig enables and disables per
+#    repetition: enabled in an instance of its own (recording off), its key
+#    stays on and the rig's enable/disable only adds and removes probes.
+ping -q -i 86400 127.0.0.1 </dev/null >/dev/null 2>&1 &
+keep=/sys/kernel/tracing/instances/besrig-keys
+if mkdir -p "$keep" 2>/dev/null && [ -d "$keep/events/workqueue/workqueue_execute_start" ]; then
+  echo 0 > "$keep/tracing_on"
+  echo 1 > "$keep/events/workqueue/workqueue_execute_start/enable"
+else
+  log "could not pin the workqueue_execute_start tracepoint (no tracefs instance)"
+fi
+
 # Like the tablet, boot loads the installed driver (udev does it there).
 if [ -n "${AUTOLOAD_MODULE:-}" ]; then
   ko=/lib/modules/$release/extra/$AUTOLOAD_MODULE.ko
