@@ -27,6 +27,10 @@
 #                      succeed
 #   srcversion_of P    the bundle's srcversion of patch P
 #   shared_build_file P  the .ko of the fixture's build of P (empty without it)
+#   host_cpu_mark / host_cpu_others_pct  the share of this host's CPU (all
+#                      cores, in %) that processes other than the board's QEMU
+#                      used between the mark and now: whether the board had
+#                      the host to itself while it was measured
 db="$HOME/.local/share/besrig/besrig.db"
 
 require_board_tools() {
@@ -111,3 +115,19 @@ build_patches() {
   done
 }
 srcversion_of() { q "SELECT srcversion FROM builds WHERE patch = '$1' ORDER BY id DESC LIMIT 1"; }
+
+# /proc/stat's busy and total ticks of all CPUs, and the board QEMU's own
+# (utime + stime), as "busy total qemu".
+host_cpu_sample() {
+  local qpid qticks=0
+  qpid=$(cat "$state/qemu.pid" 2>/dev/null || true)
+  [ -n "$qpid" ] && [ -r "/proc/$qpid/stat" ] && qticks=$(sed 's/^.*) //' "/proc/$qpid/stat" | awk '{print $12 + $13}')
+  awk -v q="$qticks" '$1 == "cpu" { busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; print busy, total, q; exit }' /proc/stat
+}
+host_cpu_mark() { host_cpu_start=$(host_cpu_sample); }
+host_cpu_others_pct() {
+  local now
+  now=$(host_cpu_sample)
+  echo "$host_cpu_start $now" | awk '{ t = $5 - $2; if (t <= 0) { print 100; exit }
+    o = ($4 - $1) - ($6 - $3); if (o < 0) o = 0; printf "%.0f\n", 100 * o / t }'
+}
