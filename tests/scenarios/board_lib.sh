@@ -27,6 +27,10 @@
 #                      succeed
 #   srcversion_of P    the bundle's srcversion of patch P
 #   shared_build_file P  the .ko of the fixture's build of P (empty without it)
+#   print_reps_mbytes  each stored baseline and Phase 7 run's mean MB/s per
+#                      rep, on stderr, so that a verdict can be explained
+#   prediction_line RUN  RUN's throughput prediction: "predicted | observed
+#                      +x % [lo, hi] | JUDGEMENT" (empty when none)
 #   host_cpu_mark / host_cpu_others_pct  the share of this host's CPU (all
 #                      cores, in %) that processes other than the board's QEMU
 #                      used between the mark and now: whether the board had
@@ -115,6 +119,15 @@ build_patches() {
   done
 }
 srcversion_of() { q "SELECT srcversion FROM builds WHERE patch = '$1' ORDER BY id DESC LIMIT 1"; }
+print_reps_mbytes() {
+  q "SELECT r.id, r.kind, r.patch, r.verdict, group_concat(printf('%.3f', x.m), ' ') FROM runs r
+     JOIN (SELECT p.run_id, p.idx, AVG(s.mean_mbytes) AS m FROM reps p JOIN steps s ON s.rep_id = p.id GROUP BY p.id ORDER BY p.idx) x
+     ON x.run_id = r.id WHERE r.kind IN ('baseline', 'phase7') GROUP BY r.id ORDER BY r.id" | sed 's/^/measured: /' >&2
+}
+prediction_line() {
+  q "SELECT predicted || ' | observed ' || printf('%+.1f %% [%+.1f, %+.1f]', observed, lo, hi) || ' | ' || judgement
+     FROM verdict_metrics WHERE run_id = $1 AND metric = 'throughput'"
+}
 
 # /proc/stat's busy and total ticks of all CPUs, and the board QEMU's own
 # (utime + stime), as "busy total qemu".

@@ -91,9 +91,7 @@ tail -15 "$work/nightly.out" >&2
 
 # What was measured (MB/s per rep), so a verdict below can be explained.
 echo "host load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-q "SELECT r.id, r.kind, r.patch, r.verdict, group_concat(printf('%.3f', x.m), ' ') FROM runs r
-   JOIN (SELECT p.run_id, p.idx, AVG(s.mean_mbytes) AS m FROM reps p JOIN steps s ON s.rep_id = p.id GROUP BY p.id ORDER BY p.idx) x
-   ON x.run_id = r.id WHERE r.kind IN ('baseline', 'phase7') GROUP BY r.id ORDER BY r.id" | sed 's/^/measured: /' >&2
+print_reps_mbytes
 
 # Every patch has a stored Phase 7 run with a verdict.
 declare -A verdict
@@ -129,8 +127,8 @@ grep -q "refused: another besrig nightly is already running" "$work/log/nightly.
 
 # c-v2 against its Phase 5 prediction (printed, not asserted: see the header).
 run_v2=$(q "SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-v2'")
-echo "c-v2 prediction: $(q "SELECT predicted || ' | observed ' || printf('%+.1f %% [%+.1f, %+.1f]', observed, lo, hi) || ' | ' || judgement FROM verdict_metrics WHERE run_id = $run_v2 AND metric = 'throughput'")" >&2
-echo "c-prep prediction: $(q "SELECT predicted || ' | observed ' || printf('%+.1f %% [%+.1f, %+.1f]', observed, lo, hi) || ' | ' || judgement FROM verdict_metrics WHERE run_id = (SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-prep') AND metric = 'throughput'")" >&2
+echo "c-v2 prediction: $(prediction_line "$run_v2")" >&2
+echo "c-prep prediction: $(prediction_line "$(q "SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-prep'")")" >&2
 echo "scenario runtime: $(( $(date +%s) - started )) s" >&2
 # Last, so that everything above is checked even when this fails: c-v2 is
 # IMPROVED on an idle host (c-v2/b ≈ 1.75, driver/MEASUREMENTS.md); on a host

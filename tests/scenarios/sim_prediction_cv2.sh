@@ -51,12 +51,9 @@ echo "$phase7_out" | tail -12 >&2
 
 run_v2=$(q "SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-v2'")
 verdict=$(q "SELECT verdict FROM runs WHERE id = $run_v2")
-judged=$(q "SELECT predicted || ' | observed ' || printf('%+.1f %% [%+.1f, %+.1f]', observed, lo, hi) || ' | ' || judgement
-            FROM verdict_metrics WHERE run_id = $run_v2 AND metric = 'throughput'")
+judged=$(prediction_line "$run_v2")
 judgement=$(q "SELECT judgement FROM verdict_metrics WHERE run_id = $run_v2 AND metric = 'throughput'")
-q "SELECT r.kind, r.patch, group_concat(printf('%.3f', x.m), ' ') FROM runs r
-   JOIN (SELECT p.run_id, p.idx, AVG(s.mean_mbytes) AS m FROM reps p JOIN steps s ON s.rep_id = p.id GROUP BY p.id ORDER BY p.idx) x
-   ON x.run_id = r.id WHERE r.kind IN ('baseline', 'phase7') GROUP BY r.id ORDER BY r.id" | sed 's/^/measured MB\/s per rep: /' >&2
+print_reps_mbytes
 echo "c-v2: $verdict; prediction: $judged; other processes used ${others} % of the host's CPU (limit $others_limit %)" >&2
 
 [ "$verdict" = IMPROVED ] || fail "c-v2: expected IMPROVED, got '$verdict' (phase7 exit $phase7_status)"
