@@ -8,12 +8,13 @@
 #   - the prediction is not REFUTED: the observed 90 % interval overlaps
 #     +50..+90 %. CONFIRMED (the whole interval inside) is printed, not
 #     asserted: on a quiet host (2026-11-26, others 0 %) it came out
-#     CONFIRMED +66.2 % [+50.8, +83.2] and +63.4 % [+54.5, +72.7], and
+#     CONFIRMED +66.2 % [+50.8, +83.2], +63.4 % [+54.5, +72.7] and
+#     +62.0 % [+54.8, +69.4], and
 #     INCONCLUSIVE +59.7 % [+48.4, +71.9]: c-v2's reps agree within 1-2 %,
 #     but in every baseline one rep of b in three ran 6-9 % faster
 #     (unexplained), and with N=3 Welch's interval is then about ±10-12 %
 #     around a centre the model puts at +60-72 %, so the lower end sits near
-#     +50 %. Asserting it would fail about one run in three on any host
+#     +50 %. Asserting it would fail about one run in four on any host
 #     (docs/statistics.md, "On the simulated board").
 # The judgement needs a board that had the host to itself: the guest's own CPU
 # time sets its pace under TCG, so a busy host scatters the reps by 10-30 %
