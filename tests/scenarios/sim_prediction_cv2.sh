@@ -11,7 +11,7 @@
 #     CONFIRMED +66.2 % [+50.8, +83.2], +63.4 % [+54.5, +72.7] and
 #     +62.0 % [+54.8, +69.4], and
 #     INCONCLUSIVE +59.7 % [+48.4, +71.9]: c-v2's reps agree within 1-2 %,
-#     but in every baseline one rep of b in three ran 6-9 % faster
+#     but in every baseline one rep of b in three ran 4-9 % faster
 #     (unexplained), and with N=3 Welch's interval is then about ±10-12 %
 #     around a centre the model puts at +60-72 %, so the lower end sits near
 #     +50 %. Asserting it would fail about one run in four on any host
