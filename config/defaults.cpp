@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "util/fs.hpp"
+
 namespace besrig {
 namespace {
 
@@ -28,6 +30,10 @@ json ramp_steps() {
     return steps;
 }
 
+// The data and config paths follow the XDG base directories of the
+// environment besrig starts in ($XDG_DATA_HOME, else ~/.local/share;
+// $XDG_CONFIG_HOME, else ~/.config), as the default rig.json lookup and
+// the board lock already do.
 json build_defaults() {
     return json{
         {"board",
@@ -40,7 +46,7 @@ json build_defaults() {
             {"port", 22},
             {"user", "root"},
             {"identity_file", "~/.ssh/id_ed25519"},
-            {"known_hosts", "~/.config/besrig/known_hosts"},
+            {"known_hosts", (xdg_config_home() / "besrig" / "known_hosts").string()},
             {"host_key_policy", "strict"}}},
           {"data", {{"interface", "wlan0"}, {"address_source", "interface"}, {"address", ""}}}}},
         {"iperf3",
@@ -62,7 +68,7 @@ json build_defaults() {
           {"kdir", ""},
           {"arch", ""},
           {"cross_compile", ""},
-          {"bundle_dir", "~/.local/share/besrig/bundle"}}},
+          {"bundle_dir", (xdg_data_home() / "besrig" / "bundle").string()}}},
         {"forensics", {{"board_dir", "/var/tmp/besrig"}, {"preserve_module", true}}},
         {"rollback", {{"patch", "b"}}},
         {"power",
@@ -102,7 +108,8 @@ json build_defaults() {
             {"steps", ramp_steps()}}}}},
         {"compare", {{"margin_pct", 3.0}, {"noise_band_pct", 1.0}, {"confidence", 0.90}}},
         {"store",
-         {{"path", "~/.local/share/besrig/besrig.db"}, {"artifacts_dir", "~/.local/share/besrig/artifacts"}}},
+         {{"path", (xdg_data_home() / "besrig" / "besrig.db").string()},
+          {"artifacts_dir", (xdg_data_home() / "besrig" / "artifacts").string()}}},
     };
 }
 

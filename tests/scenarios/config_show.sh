@@ -25,3 +25,16 @@ assert d["values"]["board"]["mgmt"]["port"] == 2202, d["values"]["board"]["mgmt"
 assert d["origins"]["board.mgmt.port"] == "flag --set board.mgmt.port=2202", d["origins"]["board.mgmt.port"]
 assert d["origins"]["board.mgmt.host"] == "file config/rig.json"
 PY
+
+# The default data and config paths follow the XDG base directories, not HOME alone.
+XDG_DATA_HOME="$work/xdg-data" XDG_CONFIG_HOME="$work/xdg-config" run_besrig config show --json
+expect_status 0
+python3 - "$work/out" "$work" <<'PY'
+import json, sys
+d, w = json.load(open(sys.argv[1])), sys.argv[2]
+v = d["values"]
+assert v["store"]["path"] == w + "/xdg-data/besrig/besrig.db", v["store"]
+assert v["store"]["artifacts_dir"] == w + "/xdg-data/besrig/artifacts", v["store"]
+assert v["driver"]["bundle_dir"] == w + "/xdg-data/besrig/bundle", v["driver"]
+assert v["board"]["mgmt"]["known_hosts"] == w + "/xdg-config/besrig/known_hosts", v["board"]["mgmt"]
+PY
