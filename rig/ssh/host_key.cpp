@@ -2,6 +2,7 @@
 
 #include <system_error>
 
+#include "rig/ssh/libssh_error.hpp"
 #include "rig/ssh/ssh_handles.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -23,7 +24,7 @@ Result<HostKeyFacts, RemoteError> inspect_host_key(ssh_session session, const st
     ssh_key raw = nullptr;
     if (ssh_get_server_publickey(session, &raw) != SSH_OK)
         return fail(RemoteError{RemoteErrorKind::Protocol, where, "host key",
-                                std::string("cannot read the server's host key (libssh: ") + ssh_get_error(session) + ")"});
+                                "cannot read the server's host key" + libssh_detail(session)});
     KeyPtr key(raw);
     unsigned char* hash = nullptr;
     std::size_t hash_len = 0;
@@ -46,8 +47,7 @@ Result<HostKeyFacts, RemoteError> inspect_host_key(ssh_session session, const st
         case SSH_KNOWN_HOSTS_ERROR:
         default:
             return fail(RemoteError{RemoteErrorKind::HostKey, where, "host key",
-                                    std::string("cannot check the host key against known_hosts (libssh: ") +
-                                        ssh_get_error(session) + ")"});
+                                    "cannot check the host key against known_hosts" + libssh_detail(session)});
     }
     return facts;
 }
@@ -58,7 +58,7 @@ Result<Done, RemoteError> record_host_key(ssh_session session, const std::filesy
     if (known_hosts.has_parent_path()) std::filesystem::create_directories(known_hosts.parent_path(), ec);
     if (ssh_session_update_known_hosts(session) != SSH_OK)
         return fail(RemoteError{RemoteErrorKind::HostKey, where, "host key",
-                                "cannot write " + known_hosts.string() + " (libssh: " + ssh_get_error(session) + ")"});
+                                "cannot write " + known_hosts.string() + libssh_detail(session)});
     return Done{};
 }
 

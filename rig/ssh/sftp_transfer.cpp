@@ -6,6 +6,7 @@
 #include <fstream>
 #include <vector>
 
+#include "rig/ssh/libssh_error.hpp"
 #include "rig/ssh/ssh_remote.hpp"
 #include "util/strings.hpp"
 
@@ -57,8 +58,7 @@ Result<Done, RemoteError> SshRemote::upload(const std::filesystem::path& local, 
     auto transfer_error = [&](const std::string& step) {
         const int code = sftp_get_error(sftp->get());
         if (ssh_is_connected(session_.get()) == 0) return libssh_error(what, step);
-        return error(RemoteErrorKind::Transfer, what, step + ": " + sftp_text(code) + " (libssh: " +
-                                                          ssh_get_error(session_.get()) + ")");
+        return error(RemoteErrorKind::Transfer, what, step + ": " + sftp_text(code) + libssh_detail(session_.get()));
     };
     SftpFilePtr file(sftp_open(sftp->get(), remote_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644));
     if (!file) return fail(transfer_error("cannot create the remote file"));

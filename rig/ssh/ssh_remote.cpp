@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "rig/ssh/libssh_error.hpp"
 #include "rig/ssh/link_watch.hpp"
 #include "rig/ssh/tcp_connect.hpp"
 #include "util/strings.hpp"
@@ -33,7 +34,7 @@ Result<Done, RemoteError> authenticate(ssh_session s, const SshSettings& cfg, co
     auto failed_step = [&](const std::string& what) -> Result<Done, RemoteError> {
         const auto kind = kind_of_failure(s, started, cfg.connect_timeout);
         return fail(RemoteError{kind == RemoteErrorKind::Protocol ? RemoteErrorKind::Auth : kind, where,
-                                "authenticate", what + " (libssh: " + ssh_get_error(s) + ")"});
+                                "authenticate", what + libssh_detail(s)});
     };
     std::error_code ec;
     if (!cfg.identity_file.empty() && std::filesystem::exists(cfg.identity_file, ec)) {
@@ -118,7 +119,7 @@ Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSett
     if (!s) return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", "ssh_new failed (out of memory?)"});
     socket_t raw_sock = sock.get();
     if (ssh_options_set(s.get(), SSH_OPTIONS_FD, &raw_sock) != SSH_OK)
-        return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", ssh_get_error(s.get())});
+        return fail(RemoteError{RemoteErrorKind::Protocol, where, "connect", "cannot hand the socket to libssh" + libssh_detail(s.get())});
     const int port = cfg.port;
     const int no = 0;
     const int quiet = SSH_LOG_NOLOG;
@@ -139,7 +140,7 @@ Result<std::unique_ptr<SshRemote>, RemoteError> SshRemote::connect(const SshSett
 
     if (ssh_connect(s.get()) != SSH_OK) {
         const auto kind = kind_of_failure(s.get(), started, cfg.connect_timeout);
-        const std::string libssh = std::string(" (libssh: ") + ssh_get_error(s.get()) + ")";
+        const std::string libssh = libssh_detail(s.get());
         if (kind == RemoteErrorKind::Timeout)
             return fail(RemoteError{kind, where, "connect",
                                     "no SSH handshake within " +
@@ -163,7 +164,7 @@ RemoteError SshRemote::error(RemoteErrorKind kind, const std::string& command, c
 RemoteError SshRemote::libssh_error(const std::string& command, const std::string& what) const {
     const bool gone = ssh_is_connected(session_.get()) == 0;
     return error(gone ? RemoteErrorKind::Disconnected : RemoteErrorKind::Protocol, command,
-                 what + " (libssh: " + ssh_get_error(session_.get()) + ")");
+                 what + libssh_detail(session_.get()));
 }
 
 Result<SshRemote::ExecEnd, RemoteError> SshRemote::exec(const std::string& command, const Sinks& sinks,

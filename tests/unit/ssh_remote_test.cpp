@@ -13,6 +13,8 @@
 #include <thread>
 
 #include "rig/ssh/connect_board.hpp"
+#include "rig/ssh/libssh_error.hpp"
+#include "rig/ssh/ssh_handles.hpp"
 #include "tests/support/local_sshd.hpp"
 #include "tests/unit/test_support.hpp"
 #include "util/sha256.hpp"
@@ -405,6 +407,26 @@ TEST_F(SshRemoteTest, FrozenBoardIsNoticedByKeepalivesAsDisconnected) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().kind, RemoteErrorKind::Disconnected) << r.error().describe();
     std::printf("dead link noticed after %.1f s (keepalive interval 1 s)\n", secs);
+}
+
+// A libssh error with no text adds nothing to a message (it once read
+// "cannot open a session channel (libssh: )"); one with text is quoted.
+TEST(LibsshDetail, EmptyErrorAddsNothingAndARealOneIsQuoted) {
+    ssh::SessionPtr fresh(ssh_new());
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ(ssh::libssh_detail(fresh.get()), "");
+    EXPECT_EQ(ssh::libssh_detail(nullptr), "");
+    ssh::SessionPtr s(ssh_new());
+    ASSERT_TRUE(s);
+    const int port = 1;  // nothing listens on 127.0.0.1:1, so the connect fails with a reason
+    const long timeout = 2;
+    ssh_options_set(s.get(), SSH_OPTIONS_HOST, "127.0.0.1");
+    ssh_options_set(s.get(), SSH_OPTIONS_PORT, &port);
+    ssh_options_set(s.get(), SSH_OPTIONS_TIMEOUT, &timeout);
+    ASSERT_NE(ssh_connect(s.get()), SSH_OK);
+    const auto d = ssh::libssh_detail(s.get());
+    EXPECT_TRUE(d.starts_with(" (libssh: ")) << d;
+    EXPECT_GT(d.size(), std::string(" (libssh: )").size()) << d;
 }
 
 }  // namespace

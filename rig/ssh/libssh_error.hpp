@@ -1,0 +1,18 @@
+// libssh's last error as the tail of a message: " (libssh: <text>)", or
+// nothing when libssh has no text for it (a stalled channel open leaves the
+// error empty, and "(libssh: )" tells the reader nothing).
+#pragma once
+
+#include <libssh/libssh.h>
+#include <string>
+
+namespace besrig::ssh {
+
+inline std::string libssh_detail(void* handle) {
+    const char* text = handle ? ssh_get_error(handle) : nullptr;
+    std::string s = text ? text : "";
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s.empty() ? std::string() : " (libssh: " + s + ")";
+}
+
+}  // namespace besrig::ssh
