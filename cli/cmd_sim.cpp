@@ -22,7 +22,7 @@ namespace {
 struct SimOptions {
     std::string name;  // empty: board.sim_name of the config
     double boot_timeout_s = 0;  // 0: timeouts.boot_s of the config
-    std::string memory = "1G";
+    std::string memory = k_sim_default_memory;
     int port = 0;
     bool no_follow = false;
     std::size_t lines = 30;

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/qemu_command.hpp"
 #include "util/process.hpp"
 
 namespace besrig {
@@ -38,7 +39,7 @@ struct SimStatus {
 
 struct SimUpOptions {
     std::chrono::seconds boot_timeout{120};
-    std::string memory = "1G";
+    std::string memory = k_sim_default_memory;
     int cpus = 2;
     int first_port = 10022;   // first SSH port tried; the next free one is taken
     std::optional<int> ssh_port;  // exactly this port (fail if taken)

@@ -16,6 +16,9 @@ inline constexpr const char* k_sim_data_mac = "52:54:00:be:51:02";
 inline constexpr const char* k_sim_mgmt_address = "10.0.2.15";
 inline constexpr const char* k_sim_wlan_address = "10.0.3.15";
 inline constexpr const char* k_sim_controller_address = "10.0.3.2";  // the host, as the board sees it
+// Guest memory (QEMU -m) unless `sim up --memory` says otherwise: the one
+// place the default lives (SimUpOptions and the CLI take it from here).
+inline constexpr const char* k_sim_default_memory = "1G";
 
 struct QemuSpec {
     std::string qemu = "qemu-system-x86_64";
@@ -24,7 +27,7 @@ struct QemuSpec {
     std::filesystem::path kernel;      // /boot/vmlinuz-<release>
     std::filesystem::path initrd;
     int ssh_port = 0;                  // 127.0.0.1:<ssh_port> -> board enu1:22
-    std::string memory = "1G";
+    std::string memory = k_sim_default_memory;
     int cpus = 2;
     std::string accel = "tcg";
     std::string extra_append;          // more kernel command line
