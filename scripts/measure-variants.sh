@@ -19,6 +19,8 @@
 #   TPUT_VARIANTS="b c-prep c-v2" PORT=5291 STORM_VARIANT=c
 #   STORM_SAMPLE= (seconds: snapshot debugfs that often during each storm run,
 #   out/storm.*.samples: confirms, hw_bufs_drift, frames, queues)
+#   DELAYED_ACKS= (non-empty: leave TCP's delayed ACKs on wlan0, as before
+#   2026-11-26; by default the route has quickack 1 like the simulated board)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -47,6 +49,7 @@ STORM_SAMPLE=${STORM_SAMPLE:-}
 CYCLE_VARIANTS="$CYCLE_VARIANTS"
 CYCLES=$CYCLES
 PARAMS="$PARAMS"
+DELAYED_ACKS="${DELAYED_ACKS:-}"
 PORT=$PORT
 CFG
 cp "$here/driver-vm/guest-measure.sh" "$out/guest.sh"

@@ -68,7 +68,7 @@ int bes2600_race_window_period_ms;
 module_param_named(race_window_period_ms, bes2600_race_window_period_ms, int, 0644);
 MODULE_PARM_DESC(race_window_period_ms, "also the first confirm after every this many ms of the chip clock carries it (0 = off)");
 
-int bes2600_race_window_every = 176;
+int bes2600_race_window_every = 136;
 module_param_named(race_window_every, bes2600_race_window_every, int, 0644);
 MODULE_PARM_DESC(race_window_every, "every Nth confirm carries the stats block (0 = never)");
 

@@ -20,6 +20,8 @@ load() {  # variant
   insmod /mnt/ko/$1.ko $PARAMS || { log "insmod $1 failed"; return 1; }
   for _w in $(seq 50); do [ -e /sys/class/net/wlan0 ] && break; sleep 0.1; done
   ip addr add 10.0.3.15/24 dev wlan0; ip link set wlan0 up
+  # An ACK per segment, as on the simulated board (sim/wlan-watch.sh says why).
+  [ -n "${DELAYED_ACKS:-}" ] || ip route change 10.0.3.0/24 dev wlan0 quickack 1 || log "quickack not set"
   busybox ping -c 2 -W 2 10.0.3.2 > /dev/null 2>&1 || log "$1: no ping reply over wlan0"
   return 0
 }

@@ -124,6 +124,9 @@ load_variant() { # load_variant PATCH: insmod over the uncached /host view, wait
   ob 'for i in $(seq 60); do ip -4 -o addr show dev wlan0 2>/dev/null | grep -q 10.0.3.15 && exit 0; sleep 0.5; done; exit 1' \
     || fail "$1: wlan0 did not come up with 10.0.3.15"
   [ "$(ob "sed -n 's/^variant: //p' $S")" = "$1" ] || fail "$1: debugfs reports another variant"
+  # An ACK per segment on the data link (sim/wlan-watch.sh): without it throughput has ACK modes.
+  ob 'for i in $(seq 20); do ip -4 route show dev wlan0 | grep -q "quickack 1" && exit 0; sleep 0.25; done; exit 1' \
+    || fail "$1: wlan0's route has no quickack: $(ob ip -4 route show dev wlan0)"
 }
 unload_variant() { # unload_variant PATCH: rmmod, then nothing of it may be left
   ob rmmod bes2600 || fail "$1: rmmod failed"

@@ -131,6 +131,6 @@ echo "c-v2 prediction: $(prediction_line "$run_v2")" >&2
 echo "c-prep prediction: $(prediction_line "$(q "SELECT max(id) FROM runs WHERE kind = 'phase7' AND patch = 'c-prep'")")" >&2
 echo "scenario runtime: $(( $(date +%s) - started )) s" >&2
 # Last, so that everything above is checked even when this fails: c-v2 is
-# IMPROVED on an idle host (c-v2/b ≈ 1.75, driver/MEASUREMENTS.md); on a host
+# IMPROVED on an idle host (c-v2/b ≈ 1.69, driver/MEASUREMENTS.md); on a host
 # at load 20–40 the per-rep MB/s printed above scatter by 4× and it is not.
 [ "${verdict[c-v2]}" = IMPROVED ] || fail "c-v2: expected IMPROVED, got ${verdict[c-v2]} (see the MB/s per rep and host load above)"
