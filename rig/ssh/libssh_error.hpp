@@ -6,13 +6,14 @@
 #include <libssh/libssh.h>
 #include <string>
 
+#include "util/strings.hpp"
+
 namespace besrig::ssh {
 
 inline std::string libssh_detail(void* handle) {
     const char* text = handle ? ssh_get_error(handle) : nullptr;
-    std::string s = text ? text : "";
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    return s.empty() ? std::string() : " (libssh: " + s + ")";
+    const auto s = trim(text ? text : "");
+    return s.empty() ? std::string() : " (libssh: " + std::string(s) + ")";
 }
 
 }  // namespace besrig::ssh
